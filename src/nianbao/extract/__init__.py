@@ -1,0 +1,161 @@
+"""Extractor: Document + templates → Report (pure: no I/O)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from nianbao.document import Document, Loc
+from nianbao.extract.flow import Flow, build
+from nianbao.extract.meta import read_meta
+from nianbao.extract.sections import Heading, find_headings
+from nianbao.extract.tables import CellRead, read_table
+from nianbao.extract.version import detect_version
+from nianbao.report import Provenance, Report, Section, Source, YearInfo
+from nianbao.template import Template
+
+
+class _Text:
+    """The flow's lines as one string, with offset ↔ line conversions."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.text = "\n".join(flow.lines)
+        self.starts: list[int] = []
+        pos = 0
+        for line in flow.lines:
+            self.starts.append(pos)
+            pos += len(line) + 1
+
+    def line_at(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def norm_pos(self, offset: int) -> int:
+        """The first position in Flow.norm of a token on or after the line holding ``offset``."""
+        line = self.line_at(offset)
+        for t, tok in enumerate(self.flow.tokens):
+            if tok.line >= line:
+                # within the line, move past tokens that end before the offset
+                if tok.line == line and self._token_end(t) <= offset:
+                    continue
+                return self._norm_start(t, offset)
+        return len(self.flow.norm)
+
+    def _token_end(self, t: int) -> int:
+        tok = self.flow.tokens[t]
+        line_text = self.flow.lines[tok.line]
+        start = line_text.find(tok.text) if tok.text else 0
+        return self.starts[tok.line] + max(start, 0) + len(tok.text)
+
+    def _norm_start(self, t: int, offset: int) -> int:
+        tok = self.flow.tokens[t]
+        base = self.flow.token_start[t]
+        line_text = self.flow.lines[tok.line]
+        tok_off = self.starts[tok.line] + max(line_text.find(tok.text), 0) if tok.text else self.starts[tok.line]
+        inside = offset - tok_off
+        if inside <= 0:
+            return base
+        for i, off in enumerate(self.flow.char_offsets[t]):
+            if off >= inside:
+                return base + i
+        return base + len(self.flow.char_offsets[t])
+
+    def loc(self, offset: int) -> Loc:
+        return self.flow.line_locs[self.line_at(offset)] if self.flow.lines else Loc()
+
+
+def extract(doc: Document, source: Source) -> Report:
+    flow = build(doc)
+    text = _Text(flow)
+    # version first from markers alone; the year read below only breaks a tie
+    guess = detect_version(flow.norm, None)
+    headings = find_headings(text.text, guess.template)
+    body_line = text.line_at(headings[0].start) if headings else None
+    sec1 = _section_text(text.text, headings, 1)
+    meta = read_meta(flow.lines, body_line, sec1)
+    if meta.title is None and doc.meta.get("title"):
+        meta = read_meta([doc.meta["title"], *flow.lines], body_line, sec1)
+    guess = detect_version(flow.norm, meta.year)
+    template = guess.template
+    cells, table_starts = _read_tables(flow, text, template, headings)
+    sections = _sections(text, headings, table_starts)
+    values = {k: cells[k].value for k in template.cell_keys()}
+    provenance = {k: _provenance(cells[k]) for k in template.cell_keys()}
+    return Report(
+        source=source,
+        title=meta.title,
+        agency=meta.agency,
+        year=meta.year,
+        year_info=YearInfo(
+            value=meta.year, source=meta.year_source, title_year=meta.title_year, period_year=meta.period_year
+        ),
+        template=template.version,
+        template_evidence=guess.evidence,
+        sections=sections,
+        values=values,
+        provenance=provenance,
+        published=doc.meta.get("published"),
+    )
+
+
+def _section_text(text: str, headings: list[Heading], no: int) -> str:
+    for i, h in enumerate(headings):
+        if h.no == no:
+            end = headings[i + 1].start if i + 1 < len(headings) else len(text)
+            return text[h.end : end]
+    return ""
+
+
+def _read_tables(
+    flow: Flow, text: _Text, template: Template, headings: list[Heading]
+) -> tuple[dict[str, CellRead], dict[int, int]]:
+    """Each table inside its section; a table whose heading is missing is looked for
+    after the previous table, up to the next heading."""
+    cells: dict[str, CellRead] = {}
+    table_starts: dict[int, int] = {}
+    by_no = {h.no: i for i, h in enumerate(headings)}
+    heading_pos = [text.norm_pos(h.start) for h in headings]
+    after_previous = 0
+    for table in template.tables:
+        i = by_no.get(table.section)
+        if i is not None:
+            start = text.norm_pos(headings[i].end)
+            end = heading_pos[i + 1] if i + 1 < len(headings) else len(flow.norm)
+        else:
+            start = after_previous
+            end = next((p for p in heading_pos if p > start), len(flow.norm))
+        found, span = read_table(flow, table, template, start, end)
+        cells.update(found)
+        table_starts[table.section] = span.first
+        after_previous = max(after_previous, span.last)
+    return cells, table_starts
+
+
+def _sections(text: _Text, headings: list[Heading], table_starts: dict[int, int]) -> list[Section]:
+    out = []
+    for i, h in enumerate(headings):
+        end = headings[i + 1].start if i + 1 < len(headings) else len(text.text)
+        body = text.text[h.end : end]
+        if h.no in table_starts:
+            # the prose of a table section stops where its table begins
+            first = table_starts[h.no]
+            line = text.flow.line_of(first) if first < len(text.flow.norm) else None
+            if line is not None and text.starts[line] >= h.end:
+                body = text.text[h.end : min(end, text.starts[line])]
+            elif line is not None:
+                body = ""
+        out.append(Section(no=h.no, title=h.title.strip(), text=_clean(body), loc=text.loc(h.start).to_dict()))
+    return out
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+
+
+def _clean(body: str) -> str:
+    """Section prose: lines trimmed, blank lines and Markdown heading marks dropped."""
+    lines = [_MD_HEADING.sub("", ln.strip()) for ln in body.replace("\t", " ").split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _provenance(c: CellRead) -> Provenance:
+    return Provenance(raw=c.raw, status=c.status, loc=c.loc.to_dict(), note=c.note, candidates=c.candidates)

@@ -1,0 +1,104 @@
+"""A Document laid out as one flow of text and of cell tokens.
+
+Paragraphs become lines; a grid row becomes one line whose cells are tokens. Every
+token keeps its Loc. Labels are searched in ``norm``, the tokens' normalised text
+joined with a separator, so that a label broken over lines or cells is still found;
+``owner[i]`` says which token each character of ``norm`` came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nianbao.document import Document, Grid, Loc, Paragraph
+from nianbao.extract.normalize import norm_char_map
+
+SEP = "\x1f"
+_SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    loc: Loc
+    line: int  # index into Flow.lines
+    cell: bool  # True when the source marks cell boundaries (grid, tabs): an empty token is a blank cell
+
+
+@dataclass
+class Flow:
+    lines: list[str] = field(default_factory=list)
+    line_locs: list[Loc] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    norm: str = ""
+    _norm_parts: list[str] = field(default_factory=list, repr=False)
+    owner: list[int] = field(default_factory=list)  # norm index → token index (-1 for SEP)
+    token_start: list[int] = field(default_factory=list)  # token index → its first index in norm
+    # per token: for each char of norm belonging to it, offset in token.text
+    char_offsets: list[list[int]] = field(default_factory=list)
+    blank_at: dict[int, int] = field(default_factory=dict)  # norm index of an empty cell's SEP → token
+
+    def token_at(self, pos: int) -> int:
+        """The token that holds norm position ``pos`` (or the next one after a SEP)."""
+        while pos < len(self.owner) and self.owner[pos] < 0:
+            pos += 1
+        return self.owner[pos] if pos < len(self.owner) else len(self.tokens)
+
+    def line_of(self, pos: int) -> int:
+        t = self.token_at(pos)
+        return self.tokens[t].line if t < len(self.tokens) else len(self.lines)
+
+
+def _split_line(text: str) -> tuple[list[str], bool]:
+    """Cells of a text line: tab-separated cells when there are tabs, else words."""
+    if "\t" in text:
+        if text.startswith("\t") and text.count("\t") == 1:  # Word text: one cell per line, tab first
+            return [text[1:].strip()], True
+        return [c.strip() for c in text.split("\t")], True
+    stripped = text.strip()
+    return ([w for w in _SPLIT_WS.split(stripped) if w] if stripped else []), False
+
+
+def build(doc: Document) -> Flow:
+    flow = Flow()
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            for k, part in enumerate(block.text.split("\n")):
+                loc = block.loc
+                if k and loc.line is not None:
+                    loc = Loc(line=loc.line + k, page=loc.page)
+                _add_line(flow, part, loc, *_split_line(part))
+        elif isinstance(block, Grid):
+            for r, row in enumerate(block.rows):
+                cells = [c for ci, c in enumerate(row) if block.is_origin(r, ci)]
+                texts = [c.text.replace("\n", " ").strip() for c in cells]
+                first = cells[0].loc if cells else block.loc
+                _add_line(flow, "\t".join(texts), first, texts, True, [c.loc for c in cells])
+    flow.norm = "".join(flow._norm_parts)
+    flow._norm_parts.clear()
+    return flow
+
+
+def _add_line(
+    flow: Flow, text: str, loc: Loc, parts: list[str], cell: bool, part_locs: list[Loc] | None = None
+) -> None:
+    line_no = len(flow.lines)
+    flow.lines.append(text)
+    flow.line_locs.append(loc)
+    for i, part in enumerate(parts):
+        t_index = len(flow.tokens)
+        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell))
+        flow.token_start.append(len(flow.owner))
+        offsets: list[int] = []
+        norm_parts: list[str] = []
+        for off, n in enumerate(norm_char_map(part)):
+            for ch in n:
+                norm_parts.append(ch)
+                flow.owner.append(t_index)
+                offsets.append(off)
+        if not norm_parts and cell:
+            flow.blank_at[len(flow.owner)] = t_index
+        flow._norm_parts.append("".join(norm_parts) + SEP)
+        flow.owner.append(-1)
+        flow.char_offsets.append(offsets)

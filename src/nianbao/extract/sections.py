@@ -1,0 +1,77 @@
+"""Find the six section headings and cut the text between them.
+
+A heading is the section's title (or a variant from the template) with an optional
+numbering (一、 / （一） / 1. / 第一部分), alone on its line; pages saved as plain text
+run headings into the prose, so an inline "二、主动公开政府信息情况" is accepted when no
+heading stands alone. A preface before 一 is not a section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nianbao.template import SectionDef, Template
+
+CN_NUMS = "一二三四五六七八九十"
+_NUMBERING = (
+    r"(?:第[一二三四五六]部分[、：:．.\s]*|[一二三四五六][、.．，,:：\s]\s*"
+    r"|[（(][一二三四五六][）)]\s*|[1-6][、.．]\s*)"
+)
+
+
+@dataclass(frozen=True)
+class Heading:
+    no: int
+    title: str  # as printed, without numbering
+    start: int  # offset in the full text where the heading begins
+    end: int  # offset where the section's body begins
+    inline: bool
+
+
+def _title_pattern(title: str) -> str:
+    parts = []
+    for ch in title:
+        if ch in "（(":
+            parts.append("[（(]")
+        elif ch in "）)":
+            parts.append("[）)]")
+        elif ch in "、，,":
+            parts.append("[、，,]?")
+        else:
+            parts.append(re.escape(ch))
+    return r"[ \t\u3000]*".join(parts)
+
+
+def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    titles = "|".join(_title_pattern(t) for t in sorted(sec.titles, key=len, reverse=True))
+    own = CN_NUMS[sec.no - 1]
+    alone = re.compile(
+        rf"^[ \t\u3000]*(?:#+[ \t]*)?(?:\*\*)?[ \t\u3000]*(?P<num>{_NUMBERING})?(?P<title>{titles})"
+        rf"[ \t\u3000]*[。：:]?[ \t\u3000]*(?:\*\*)?[ \t\u3000]*$",
+        re.M,
+    )
+    inline = re.compile(rf"(?P<num>{own}[、.．][ \t\u3000]*)(?P<title>{titles})")
+    return alone, inline
+
+
+def find_headings(text: str, template: Template) -> list[Heading]:
+    """The headings found, in order; a section not found is simply absent."""
+    found: list[Heading] = []
+    pos = 0
+    for sec in template.sections:
+        alone, inline = _patterns(sec)
+        m = alone.search(text, pos)
+        is_inline = False
+        if m is None:
+            m = inline.search(text, pos)
+            is_inline = True
+        if m is None:
+            continue
+        found.append(
+            Heading(
+                sec.no, m.group("title"), m.start("num") if m.group("num") else m.start("title"), m.end(), is_inline
+            )
+        )
+        pos = m.end()
+    return found

@@ -1,0 +1,379 @@
+"""Read the cells of a template's tables out of a Flow.
+
+Row labels are found in order; the cells of a row are the value tokens between its
+label and the next row's label. When the count of values does not match the row's
+width, the table's own arithmetic (the template's equations) decides between the
+possible readings: a reading is taken only when exactly one fits, otherwise the
+cells are ``unreadable`` with the candidate readings kept. Nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from nianbao.document import Loc
+from nianbao.extract.flow import SEP, Flow
+from nianbao.extract.normalize import norm_label, read_cell
+from nianbao.template import Block, Equation, Row, Table, Template
+
+_CN = "一二三四五六七八九十"
+_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}\.)")
+_SEPS = f"{SEP}*"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = re.compile(r"\d")
+_RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
+MAX_CANDIDATES = 50_000
+
+
+@dataclass
+class CellRead:
+    value: int | float | None
+    status: str  # ok | blank | missing | unreadable
+    raw: str | None
+    loc: Loc
+    note: str | None = None
+    candidates: list[dict[str, int | float]] | None = None
+
+
+@dataclass(frozen=True)
+class TableSpan:
+    """Where a table's labels were found in Flow.norm: its first label, and the end of its last."""
+
+    first: int
+    last: int
+
+
+@dataclass
+class Piece:
+    """One value-like token of a gap: a cell's text (possibly a run of several cells)."""
+
+    raw: str
+    kind: str  # number | dash | blank | text
+    value: int | float | None
+    loc: Loc
+    unit: str | None = None
+
+
+@dataclass
+class RowRead:
+    keys: list[str]
+    pieces: list[Piece]
+    found: bool
+    label_loc: Loc | None = None
+    cells: dict[str, CellRead] = field(default_factory=dict)
+    options: list[list[Piece]] | None = None  # several readings left for the table to decide
+
+
+def _prefix_alternatives(prefix: str) -> str:
+    core = prefix.strip("、（）.")
+    if core.isdigit():
+        return rf"(?:{core}[.、．]?|（{core}）)"
+    return rf"(?:{core}、|（{core}）|{core}[.．]|{core}(?=[\u4e00-\u9fff]))"
+
+
+def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[str]:
+    """A pattern that finds a row label in Flow.norm, whatever the breaks inside it."""
+    alts = []
+    for label in sorted({*labels, *([head] if head else [])}, key=len, reverse=True):
+        n = norm_label(label)
+        m = _PREFIX.match(n)
+        prefix, core = (m.group(0), n[m.end() :]) if m else ("", n)
+        body = _SEPS.join(re.escape(ch) for ch in core)
+        if prefix:
+            mandatory = len(core) <= 3
+            alts.append(
+                f"{_prefix_alternatives(prefix)}{_SEPS}{body}"
+                if mandatory
+                else f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}"
+            )
+        else:
+            alts.append(body)
+    return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+def _row_regex(row: Row) -> re.Pattern[str]:
+    return label_regex(row.labels, row.head)
+
+
+def _gap_pieces(flow: Flow, start: int, end: int) -> list[Piece]:
+    """Value-like pieces of Flow.norm[start:end], stopping at prose once values began."""
+    pieces: list[Piece] = []
+    pos = start
+    while pos < end:
+        if flow.norm[pos] == SEP:
+            blank = flow.blank_at.get(pos)
+            if blank is not None:
+                pieces.append(Piece("", "blank", 0, flow.tokens[blank].loc))
+            pos += 1
+            continue
+        t_index = flow.owner[pos]
+        stop = pos
+        while stop < end and flow.norm[stop] != SEP:
+            stop += 1
+        tok = flow.tokens[t_index]
+        offsets = flow.char_offsets[t_index]
+        first = offsets[pos - flow.token_start[t_index]]
+        last = offsets[stop - 1 - flow.token_start[t_index]]
+        raw = tok.text[first : last + 1]
+        if _add_pieces(pieces, raw, tok.loc):
+            break
+        pos = stop
+    return pieces
+
+
+def _add_pieces(pieces: list[Piece], raw: str, loc: Loc) -> bool:
+    """Add the value-like parts of one token's text; True when it is prose that ends the table."""
+    cell = read_cell(raw)
+    if cell.kind in ("number", "dash"):
+        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit))
+        return False
+    cjk = len(_CJK.findall(raw))
+    if cjk >= 2 and _DIGITS.search(raw):
+        # numbers run into a label ("0000000三、本年度办理结果"): read each run on its own
+        return any(_add_pieces(pieces, part, loc) for part in _RUNS.findall(raw))
+    if _DIGITS.search(raw) and len(raw) <= 12:
+        pieces.append(Piece(raw, "text", None, loc))
+        return False
+    return cjk >= 8 and any(p.kind != "blank" for p in pieces)
+
+
+def _row_equations(keys: list[str], equations: list[Equation]) -> list[Equation]:
+    ks = set(keys)
+    return [e for e in equations if set(e.lhs) | set(e.rhs) <= ks]
+
+
+def _satisfies(values: dict[str, int | float], eqs: list[Equation]) -> bool:
+    for e in eqs:
+        if all(k in values for k in (*e.lhs, *e.rhs)) and sum(values[k] for k in e.lhs) != sum(
+            values[k] for k in e.rhs
+        ):
+            return False
+    return True
+
+
+def _splits(digits: str, k: int) -> list[list[str]]:
+    """Ways to cut a run of digits into k numbers without leading zeros."""
+    if k == 1:
+        return [[digits]] if digits == "0" or not digits.startswith("0") else []
+    out = []
+    for i in range(1, len(digits) - k + 2):
+        head = digits[:i]
+        if head != "0" and head.startswith("0"):
+            break
+        out.extend([head, *rest] for rest in _splits(digits[i:], k - 1))
+    return out
+
+
+def _split_readings(values: list[Piece], width: int) -> list[list[Piece]]:
+    """Readings of runs of digits flattened together, e.g. "230 000023" as 7 cells."""
+    digit_runs = [p for p in values if p.kind == "number" and isinstance(p.value, int) and p.raw.isdigit()]
+    if len(digit_runs) != len(values):
+        return []
+    extra = width - len(values)
+    lengths = [len(p.raw) for p in values]
+    readings: list[list[Piece]] = []
+    # distribute the extra cells over the runs
+    for alloc in _allocations(extra, [n - 1 for n in lengths]):
+        per_piece = [_splits(p.raw, 1 + a) for p, a in zip(values, alloc, strict=True)]
+        if any(not s for s in per_piece):
+            continue
+        for combo in itertools.product(*per_piece):
+            reading = [Piece(s, "number", int(s), p.loc) for p, parts in zip(values, combo, strict=True) for s in parts]
+            readings.append(reading)
+            if len(readings) > MAX_CANDIDATES:
+                return readings
+    return readings
+
+
+def _allocations(total: int, caps: list[int]) -> list[list[int]]:
+    if not caps:
+        return [[]] if total == 0 else []
+    out = []
+    for a in range(min(total, caps[0]) + 1):
+        out.extend([a, *rest] for rest in _allocations(total - a, caps[1:]))
+    return out
+
+
+def _readings(pieces: list[Piece], width: int) -> list[list[Piece]]:
+    """Every way the pieces of a gap can be the ``width`` cells of a row."""
+    values = [p for p in pieces if p.kind != "blank"]
+    if len(values) == width:
+        return [values]
+    if len(values) > width:
+        return [values[i : i + width] for i in range(len(values) - width + 1)]
+    readings: list[list[Piece]] = []
+    if any(p.kind == "blank" for p in pieces) and values:
+        first = pieces.index(values[0])
+        last = pieces.index(values[-1])
+        for s in range(max(0, last - width + 1), first + 1):
+            window = pieces[s : s + width]
+            if len(window) == width:
+                readings.append(window)
+    elif not values and len(pieces) == width:
+        readings.append(pieces)
+    if not readings and values:
+        readings = _split_readings(values, width)
+    return readings
+
+
+def _cells_from(keys: list[str], reading: list[Piece], note: str | None = None) -> dict[str, CellRead]:
+    out = {}
+    for key, p in zip(keys, reading, strict=True):
+        if p.kind == "number":
+            out[key] = CellRead(p.value, "ok", p.raw, p.loc, note)
+        elif p.kind in ("blank", "dash"):
+            out[key] = CellRead(0, "blank", p.raw, p.loc, "单元格为空" if p.kind == "blank" else f"以“{p.raw}”填写")
+        else:
+            out[key] = CellRead(None, "unreadable", p.raw, p.loc, f"无法识别为数字：“{p.raw}”")
+    return out
+
+
+def _unreadable(
+    keys: list[str], pieces: list[Piece], note: str, options: list[list[Piece]] | None
+) -> dict[str, CellRead]:
+    raw = " ".join(p.raw for p in pieces if p.kind != "blank") or None
+    loc = pieces[0].loc if pieces else Loc()
+    cands = None
+    if options:
+        cands = [{k: p.value for k, p in zip(keys, o, strict=True) if p.value is not None} for o in options[:20]]
+    return {k: CellRead(None, "unreadable", raw, loc, note, cands) for k in keys}
+
+
+def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
+    width = len(row.keys)
+    if not row.found:
+        row.cells = {k: CellRead(None, "missing", None, Loc(), "未找到该行") for k in row.keys}
+        return
+    if not any(p.kind != "blank" for p in row.pieces) and len(row.pieces) != width:
+        row.cells = {k: CellRead(None, "missing", None, row.label_loc or Loc(), "该行未找到数值") for k in row.keys}
+        return
+    readings = _readings(row.pieces, width)
+    fitting = [r for r in readings if _satisfies(_as_values(row.keys, r), eqs)] if len(readings) > 1 else readings
+    distinct = {tuple(p.value for p in r) for r in fitting}
+    if len(distinct) == 1:
+        split = len(readings[0]) and any(
+            len(p.raw) != len(q.raw) for p, q in zip(readings[0], fitting[0], strict=False)
+        )
+        note = "由表格勾稽关系确定数字的拆分" if len(readings) > 1 and split else None
+        row.cells = _cells_from(row.keys, fitting[0], note)
+        return
+    if len(fitting) > 1:
+        row.options = fitting
+    values = [p for p in row.pieces if p.kind != "blank"]
+    reason = (
+        f"该行应有{width}个数，读到{len(values)}个，且有多种读法符合勾稽关系"
+        if len(fitting) > 1
+        else f"该行应有{width}个数，读到{len(values)}个，无法确定对应的列"
+    )
+    row.cells = _unreadable(row.keys, row.pieces, reason, fitting or readings)
+
+
+def _as_values(keys: list[str], reading: list[Piece]) -> dict[str, int | float]:
+    return {k: p.value for k, p in zip(keys, reading, strict=True) if p.value is not None}
+
+
+def _resolve_table(rows: list[RowRead], eqs: list[Equation]) -> None:
+    """Rows with several readings that fit their own arithmetic: let the columns decide."""
+    open_rows = [r for r in rows if r.options]
+    if not open_rows:
+        return
+    fixed: dict[str, int | float] = {}
+    for r in rows:
+        if not r.options:
+            fixed.update({k: c.value for k, c in r.cells.items() if c.value is not None})
+    total = 1
+    for r in open_rows:
+        total *= len(r.options or [])
+    if total > MAX_CANDIDATES:
+        return
+    survivors = []
+    for combo in itertools.product(*(r.options or [] for r in open_rows)):
+        values = dict(fixed)
+        for r, reading in zip(open_rows, combo, strict=True):
+            values.update(_as_values(r.keys, reading))
+        if _satisfies(values, eqs):
+            survivors.append(combo)
+    for i, r in enumerate(open_rows):
+        distinct = {tuple(p.value for p in combo[i]) for combo in survivors}
+        if len(distinct) == 1:
+            r.cells = _cells_from(r.keys, survivors[0][i], "由表格勾稽关系确定数字的拆分")
+            r.options = None
+
+
+def read_table(
+    flow: Flow, table: Table, template: Template, start: int, end: int
+) -> tuple[dict[str, CellRead], TableSpan]:
+    """The cells of one table found in Flow.norm[start:end], and where its labels are
+    (the section's prose stops at the first; the next table is looked for after the last)."""
+    eqs = [e for e in template.equations() if e.table == table.key]
+    if table.layout == "flat":
+        return _read_flat(flow, table, eqs, start, end)
+    rows: list[RowRead] = []
+    spans: list[tuple[int, int] | None] = []
+    cursor = start
+    block_starts: list[int] = []
+    first_label = end
+    for block in table.blocks:
+        block_start = _find_block(flow, block, cursor, end)
+        if block_start is not None:
+            first_label = min(first_label, block_start[0])
+            cursor = block_start[1]
+        block_starts.append(block_start[0] if block_start else -1)
+        for row in block.rows:
+            m = _row_regex(row).search(flow.norm, cursor, end)
+            keys = [table.cell_key(row, c) for c in block.columns]
+            if m is None:
+                rows.append(RowRead(keys, [], False))
+                spans.append(None)
+                continue
+            first_label = min(first_label, m.start())
+            rows.append(RowRead(keys, [], True, flow.tokens[flow.token_at(m.start())].loc))
+            spans.append((m.start(), m.end()))
+            cursor = m.end()
+    # each row's gap runs to the next thing found after it: a row label or a block label
+    marks = sorted({s[0] for s in spans if s} | {b for b in block_starts if b >= 0} | {end})
+    for row, span in zip(rows, spans, strict=True):
+        if span is None:
+            continue
+        stop = next(m for m in marks if m >= span[1])
+        row.pieces = _gap_pieces(flow, span[1], stop)
+    for row in rows:
+        _resolve_row(row, _row_equations(row.keys, eqs))
+    _resolve_table(rows, eqs)
+    cells: dict[str, CellRead] = {}
+    for row in rows:
+        cells.update(row.cells)
+    return cells, TableSpan(first_label, cursor)
+
+
+def _find_block(flow: Flow, block: Block, start: int, end: int) -> tuple[int, int] | None:
+    if not block.label:
+        return None
+    m = label_regex((block.label,)).search(flow.norm, start, end)
+    return (m.start(), m.end()) if m else None
+
+
+def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: int) -> tuple[dict[str, CellRead], int]:
+    """A table whose cells all sit in one row after its header labels (T4)."""
+    block = table.blocks[0]
+    keys = [table.cell_key(r, c) for r in block.rows for c in block.columns]
+    labels = [x for r in block.rows for x in r.labels] + [x for c in block.columns for x in c.labels]
+    labels += [g.label for g in table.column_groups]
+    header = label_regex(tuple(labels))
+    opening = label_regex(block.rows[0].labels).search(flow.norm, start, end)
+    first_label = end
+    last_end = None
+    for m in header.finditer(flow.norm, opening.start() if opening else end, end):
+        if last_end is not None and any(p.kind != "blank" for p in _gap_pieces(flow, last_end, m.start())):
+            break  # values came before this label: it is prose after the table
+        first_label = min(first_label, m.start())
+        last_end = m.end()
+    row = RowRead(keys, [], last_end is not None)
+    if last_end is not None:
+        row.label_loc = flow.tokens[flow.token_at(last_end)].loc if flow.token_at(last_end) < len(flow.tokens) else None
+        row.pieces = _gap_pieces(flow, last_end, end)
+    _resolve_row(row, eqs)
+    _resolve_table([row], eqs)
+    return row.cells, TableSpan(first_label, last_end if last_end is not None else start)

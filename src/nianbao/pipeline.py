@@ -1,0 +1,57 @@
+"""One report in one pure call: bytes → Report. Files are read only at this edge."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from nianbao.errors import E_IO, E_NOT_REPORT, E_TABLE_MISSING, NianbaoError
+from nianbao.extract import extract
+from nianbao.readers import read
+from nianbao.readers.limits import Limits
+from nianbao.report import Report, Source
+from nianbao.template import load
+
+TABLE_NAMES = {
+    "active": "表格二（主动公开）",
+    "applications": "表格三（依申请公开）",
+    "appeals": "表格四（行政复议、行政诉讼）",
+}
+
+
+def parse_bytes(data: bytes, path: str = "<bytes>", limits: Limits | None = None) -> Report:
+    """Parse a report's bytes. Raises NianbaoError when nothing of a report can be read;
+    a report that is partly readable comes back with the gaps as statuses."""
+    try:
+        doc = read(data, limits)
+        source = Source(
+            path=path,
+            sha256=hashlib.sha256(data).hexdigest(),
+            format=doc.format,
+            size=len(data),
+            encoding=doc.meta.get("encoding"),
+        )
+        report = extract(doc, source)
+        _require_report(report)
+    except NianbaoError as e:
+        raise e.with_path(path) from None
+    return report
+
+
+def _require_report(report: Report) -> None:
+    template = load(report.template or "2021")
+    found_any = any(p.status != "missing" for p in report.provenance.values())
+    if not found_any and not report.sections:
+        raise NianbaoError(E_NOT_REPORT, "不是政府信息公开工作年度报告（未找到章节和表格）")
+    if not found_any:
+        raise NianbaoError(E_TABLE_MISSING, "未找到任何统计表格")
+    del template
+
+
+def parse_file(path: str | Path, limits: Limits | None = None) -> Report:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path)) from None
+    return parse_bytes(data, str(path), limits)

@@ -1,0 +1,36 @@
+"""Readers: bytes → Document. The format is told by the bytes, not the file name.
+
+Each reader module has ``read(data: bytes, limits: Limits) -> Document``; modules are
+imported when first needed, so that a heavy library (PDF, OCR) costs nothing to a
+run that never meets its format.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from nianbao.document import Document
+from nianbao.errors import E_EMPTY, E_TOO_LARGE, E_UNSUPPORTED, NianbaoError
+from nianbao.readers.detect import detect
+from nianbao.readers.limits import Limits
+
+# format name (as told by detect) → module that reads it
+READERS: dict[str, str] = {
+    "text": "nianbao.readers.text",
+    "markdown": "nianbao.readers.markdown",
+    "html": "nianbao.readers.html",
+}
+
+
+def read(data: bytes, limits: Limits | None = None) -> Document:
+    """Read a report file's bytes into a Document, whatever its format."""
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise NianbaoError(E_TOO_LARGE, f"文件过大（{len(data) / 1e6:.1f} MB，上限 {limits.max_bytes / 1e6:.0f} MB）")
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise NianbaoError(E_EMPTY, "文件为空")
+    fmt = detect(data)
+    module = READERS.get(fmt)
+    if module is None:
+        raise NianbaoError(E_UNSUPPORTED, f"不支持的文件格式（{fmt}）")
+    return importlib.import_module(module).read(data, limits)

@@ -1,0 +1,93 @@
+"""The structured report: the JSON contract of design.md, as pydantic models.
+
+``schema/report.schema.json`` is generated from ``Report`` (``nianbao schema``).
+Keys may be added, never renamed or dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_ID = "nianbao.report/1"
+
+Status = Literal["ok", "blank", "missing", "unreadable"]
+Severity = Literal["error", "warning", "info"]
+Number = int | float
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(description="the file as given")
+    sha256: str
+    format: str = Field(description="format told by the bytes: text, markdown, html, docx, pdf, …")
+    size: int | None = None
+    encoding: str | None = Field(default=None, description="text encoding detected, for text formats")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    no: int = Field(ge=1, le=6)
+    title: str = Field(description="the title as printed, without its number")
+    text: str
+    loc: dict[str, Any] = Field(default_factory=dict)
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    raw: str | None = Field(description="the text of the cell as printed (None when not found)")
+    status: Status
+    loc: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = Field(default=None, description="why the status is not ok, in Chinese")
+    candidates: list[dict[str, Number]] | None = Field(
+        default=None, description="for an ambiguous run of digits: every split that fits the table"
+    )
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str
+    severity: Severity
+    message: str
+    keys: list[str] = Field(default_factory=list)
+    loc: dict[str, Any] = Field(default_factory=dict)
+
+
+class YearInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    value: int | None
+    source: Literal["title", "period", "text", "none"]
+    title_year: int | None = None
+    period_year: int | None = None
+
+
+class Report(BaseModel):
+    """One annual report, as parsed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_: str = Field(default=SCHEMA_ID, alias="schema")
+    source: Source
+    title: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    year_info: YearInfo | None = None
+    template: str | None = Field(description="template version: 2021 or 2019")
+    template_evidence: list[str] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    values: dict[str, Number | None] = Field(default_factory=dict)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+    extra_rows: list[dict[str, Any]] = Field(
+        default_factory=list, description="table rows that are not in the national format, kept as printed"
+    )
+    findings: list[Finding] = Field(default_factory=list)
+    published: str | None = Field(default=None, description="publication date if the source says (ISO)")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
