@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import SAMPLES
 
 from nianbao.cli import main
 from nianbao.errors import NianbaoError
 from nianbao.pipeline import parse_bytes
 from nianbao.readers.limits import Limits
+from tests.conftest import SAMPLES
 
 
 def _error(data: bytes, limits: Limits | None = None) -> NianbaoError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import SAMPLES
 
 from nianbao.pipeline import parse_bytes, parse_file
 from nianbao.template import load
+from tests.conftest import SAMPLES
 
 EXPECTED = {
     "000_de40de658abca76d.txt": {

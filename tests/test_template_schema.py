@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import ROOT
-
 from nianbao.cli import main
 from nianbao.schema import report_schema
 from nianbao.template import load
+from tests.conftest import ROOT
 
 
 def test_template_2021_cells_and_equations() -> None:

@@ -98,6 +98,8 @@ def read_cell(raw: str) -> CellValue:
         return CellValue("blank", 0, raw)
     if text in _DASHES or set(text) <= {"-", "—", "－", "/"}:
         return CellValue("dash", 0, raw)
+    if text[:1] in "增减" and text[1:].isdigit():  # 2019 本年增/减 written in words
+        text = ("-" if text[0] == "减" else "+") + text[1:]
     unit = None
     m = _UNIT.match(text)
     if m:

@@ -25,6 +25,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
 MAX_CANDIDATES = 50_000
+_PREFIX_LENGTHS = (8, 5)  # label beginnings accepted when the whole label is not found
 
 
 @dataclass
@@ -74,22 +75,24 @@ def _prefix_alternatives(prefix: str) -> str:
 
 
 def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[str]:
-    """A pattern that finds a row label in Flow.norm, whatever the breaks inside it."""
-    alts = []
+    """A pattern that finds a row label in Flow.norm, whatever the breaks inside it.
+
+    Besides the whole label it accepts the label's first words: PDF text laid out
+    by position often prints a wrapped label's second line after the row's numbers."""
+    alts: list[str] = []
     for label in sorted({*labels, *([head] if head else [])}, key=len, reverse=True):
         n = norm_label(label)
         m = _PREFIX.match(n)
         prefix, core = (m.group(0), n[m.end() :]) if m else ("", n)
-        body = _SEPS.join(re.escape(ch) for ch in core)
-        if prefix:
-            mandatory = len(core) <= 3
-            alts.append(
-                f"{_prefix_alternatives(prefix)}{_SEPS}{body}"
-                if mandatory
-                else f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}"
-            )
-        else:
-            alts.append(body)
+        cores = [core] + [core[:k] for k in _PREFIX_LENGTHS if len(core) > k + 2]
+        for c in cores:
+            body = _SEPS.join(re.escape(ch) for ch in c)
+            if not prefix:
+                alts.append(body)
+            elif len(c) <= 3 or c is not core:
+                alts.append(f"{_prefix_alternatives(prefix)}{_SEPS}{body}")
+            else:
+                alts.append(f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}")
     return re.compile("|".join(f"(?:{a})" for a in alts))
 
 
@@ -262,11 +265,11 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
     if len(fitting) > 1:
         row.options = fitting
     values = [p for p in row.pieces if p.kind != "blank"]
-    reason = (
-        f"该行应有{width}个数，读到{len(values)}个，且有多种读法符合勾稽关系"
-        if len(fitting) > 1
-        else f"该行应有{width}个数，读到{len(values)}个，无法确定对应的列"
-    )
+    if len(fitting) > 1:
+        why = "有多种读法都符合表格勾稽关系" if eqs else "数字连在一起，有多种拆分方式"
+    else:
+        why = "无法确定各数对应的列"
+    reason = f"该行应有{width}个数，读到{len(values)}个（{' '.join(p.raw for p in values)}），{why}"
     row.cells = _unreadable(row.keys, row.pieces, reason, fitting or readings)
 
 
