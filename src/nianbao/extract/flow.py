@@ -15,6 +15,10 @@ from nianbao.document import Document, Grid, Loc, Paragraph
 from nianbao.extract.normalize import norm_char_map
 
 SEP = "\x1f"
+# page numbers and running heads that PDF text leaves between table rows
+_PAGE_MARK = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
 
 
@@ -68,6 +72,8 @@ def build(doc: Document) -> Flow:
                 loc = block.loc
                 if k and loc.line is not None:
                     loc = Loc(line=loc.line + k, page=loc.page)
+                if _PAGE_MARK.match(part):
+                    part = ""
                 _add_line(flow, part, loc, *_split_line(part))
         elif isinstance(block, Grid):
             for r, row in enumerate(block.rows):

@@ -55,6 +55,17 @@ def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return alone, inline
 
 
+def _reworded(sec: SectionDef) -> re.Pattern[str]:
+    """A short line numbered with the section's own numeral, holding all its keywords."""
+    own = CN_NUMS[sec.no - 1]
+    ahead = "".join(f"(?=[^\n]*{re.escape(k)})" for k in sec.keywords)
+    return re.compile(
+        rf"^[ \t\u3000]*(?:#+[ \t]*)?(?P<num>{own}[、.．][ \t\u3000]*){ahead}(?P<title>[^\n。；;，,]{{2,30}}?)"
+        rf"[ \t\u3000]*[。：:]?[ \t\u3000]*$",
+        re.M,
+    )
+
+
 def find_headings(text: str, template: Template) -> list[Heading]:
     """The headings found, in order; a section not found is simply absent."""
     found: list[Heading] = []
@@ -63,6 +74,8 @@ def find_headings(text: str, template: Template) -> list[Heading]:
         alone, inline = _patterns(sec)
         m = alone.search(text, pos)
         is_inline = False
+        if m is None and sec.keywords:
+            m = _reworded(sec).search(text, pos)
         if m is None:
             m = inline.search(text, pos)
             is_inline = True

@@ -85,6 +85,7 @@ class SectionDef:
     no: int
     title: str
     variants: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     @property
     def titles(self) -> tuple[str, ...]:
@@ -233,7 +234,10 @@ def from_dict(d: dict[str, Any]) -> Template:
         year_from=d["years"]["from"],
         year_to=d["years"].get("to"),
         markers=tuple(d.get("markers", ())),
-        sections=tuple(SectionDef(s["number"], s["title"], tuple(s.get("variants", ()))) for s in d["sections"]),
+        sections=tuple(
+            SectionDef(s["number"], s["title"], tuple(s.get("variants", ())), tuple(s.get("keywords", ())))
+            for s in d["sections"]
+        ),
         tables=tuple(_table(t) for t in d["tables"]),
         relations=tuple(
             Relation(
