@@ -25,7 +25,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
 MAX_CANDIDATES = 50_000
-_PREFIX_LENGTHS = (8, 5)  # label beginnings accepted when the whole label is not found
+_PREFIX_LENGTHS = (8, 5)
+_VALUE_KINDS = ("number", "dash", "text")  # label beginnings accepted when the whole label is not found
 
 
 @dataclass
@@ -51,10 +52,11 @@ class Piece:
     """One value-like token of a gap: a cell's text (possibly a run of several cells)."""
 
     raw: str
-    kind: str  # number | dash | blank | text
+    kind: str  # number | dash | blank | text | break (words between cells: not a cell)
     value: int | float | None
     loc: Loc
     unit: str | None = None
+    split: bool = False  # cut out of a run of digits by the table's arithmetic
 
 
 @dataclass
@@ -79,21 +81,25 @@ def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[
 
     Besides the whole label it accepts the label's first words: PDF text laid out
     by position often prints a wrapped label's second line after the row's numbers."""
-    alts: list[str] = []
+    whole: list[str] = []
+    beginnings: list[str] = []
     for label in sorted({*labels, *([head] if head else [])}, key=len, reverse=True):
         n = norm_label(label)
         m = _PREFIX.match(n)
         prefix, core = (m.group(0), n[m.end() :]) if m else ("", n)
-        cores = [core] + [core[:k] for k in _PREFIX_LENGTHS if len(core) > k + 2]
-        for c in cores:
-            body = _SEPS.join(re.escape(ch) for ch in c)
-            if not prefix:
-                alts.append(body)
-            elif len(c) <= 3 or c is not core:
-                alts.append(f"{_prefix_alternatives(prefix)}{_SEPS}{body}")
-            else:
-                alts.append(f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}")
+        whole.append(_alternative(prefix, core, mandatory=len(core) <= 3))
+        beginnings += [_alternative(prefix, core[:k], mandatory=True) for k in _PREFIX_LENGTHS if len(core) > k + 2]
+    alts = whole + beginnings
     return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+def _alternative(prefix: str, core: str, mandatory: bool) -> str:
+    body = _SEPS.join(re.escape(ch) for ch in core)
+    if not prefix:
+        return body
+    if mandatory:
+        return f"{_prefix_alternatives(prefix)}{_SEPS}{body}"
+    return f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}"
 
 
 def _row_regex(row: Row) -> re.Pattern[str]:
@@ -139,7 +145,11 @@ def _add_pieces(pieces: list[Piece], raw: str, loc: Loc) -> bool:
     if _DIGITS.search(raw) and len(raw) <= 12:
         pieces.append(Piece(raw, "text", None, loc))
         return False
-    return cjk >= 8 and any(p.kind != "blank" for p in pieces)
+    if cjk >= 8 and any(p.kind in _VALUE_KINDS for p in pieces):
+        return True
+    if cjk >= 2:
+        pieces.append(Piece(raw, "break", None, loc))
+    return False
 
 
 def _row_equations(keys: list[str], equations: list[Equation]) -> list[Equation]:
@@ -183,7 +193,11 @@ def _split_readings(values: list[Piece], width: int) -> list[list[Piece]]:
         if any(not s for s in per_piece):
             continue
         for combo in itertools.product(*per_piece):
-            reading = [Piece(s, "number", int(s), p.loc) for p, parts in zip(values, combo, strict=True) for s in parts]
+            reading = [
+                Piece(s, "number", int(s), p.loc, split=len(parts) > 1)
+                for p, parts in zip(values, combo, strict=True)
+                for s in parts
+            ]
             readings.append(reading)
             if len(readings) > MAX_CANDIDATES:
                 return readings
@@ -249,28 +263,41 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
     if not row.found:
         row.cells = {k: CellRead(None, "missing", None, Loc(), "未找到该行") for k in row.keys}
         return
-    if not any(p.kind != "blank" for p in row.pieces) and len(row.pieces) != width:
+    pieces = [p for p in row.pieces if p.kind != "break"]
+    if not any(p.kind != "blank" for p in pieces) and len(pieces) != width:
         row.cells = {k: CellRead(None, "missing", None, row.label_loc or Loc(), "该行未找到数值") for k in row.keys}
         return
-    readings = _readings(row.pieces, width)
-    fitting = [r for r in readings if _satisfies(_as_values(row.keys, r), eqs)] if len(readings) > 1 else readings
-    distinct = {tuple(p.value for p in r) for r in fitting}
-    if len(distinct) == 1:
-        split = len(readings[0]) and any(
-            len(p.raw) != len(q.raw) for p, q in zip(readings[0], fitting[0], strict=False)
-        )
-        note = "由表格勾稽关系确定数字的拆分" if len(readings) > 1 and split else None
-        row.cells = _cells_from(row.keys, fitting[0], note)
+    readings = _readings(pieces, width)
+    fitting = readings if len(readings) == 1 else [r for r in readings if _satisfies(_as_values(row.keys, r), eqs)]
+    values = [p for p in pieces if p.kind != "blank"]
+    shown = " ".join(p.raw for p in values)
+    if len({tuple(p.value for p in r) for r in fitting}) == 1:
+        chosen = fitting[0]
+        if _interrupted(row.pieces, chosen) and not (eqs and _satisfies(_as_values(row.keys, chosen), eqs)):
+            reason = f"该行的数字之间夹有文字（{shown}），且不符合勾稽关系，无法确定各数对应的列"
+            row.cells = _unreadable(row.keys, pieces, reason, None)
+            return
+        note = None
+        if any(p.split for p in chosen):
+            note = "由表格勾稽关系确定数字的拆分"
+        elif len(readings) > 1:
+            note = f"该行读到{len(values)}个数（{shown}），按表格勾稽关系确定对应的列"
+        row.cells = _cells_from(row.keys, chosen, note)
         return
     if len(fitting) > 1:
         row.options = fitting
-    values = [p for p in row.pieces if p.kind != "blank"]
-    if len(fitting) > 1:
         why = "有多种读法都符合表格勾稽关系" if eqs else "数字连在一起，有多种拆分方式"
     else:
         why = "无法确定各数对应的列"
-    reason = f"该行应有{width}个数，读到{len(values)}个（{' '.join(p.raw for p in values)}），{why}"
-    row.cells = _unreadable(row.keys, row.pieces, reason, fitting or readings)
+    reason = f"该行应有{width}个数，读到{len(values)}个（{shown}），{why}"
+    row.cells = _unreadable(row.keys, pieces, reason, fitting or readings)
+
+
+def _interrupted(pieces: list[Piece], reading: list[Piece]) -> bool:
+    """Whether words stand between the cells a reading takes (a sign of text out of order)."""
+    index = {id(p): i for i, p in enumerate(pieces)}
+    at = [index[id(p)] for p in reading if id(p) in index]
+    return bool(at) and any(p.kind == "break" for p in pieces[min(at) : max(at) + 1])
 
 
 def _as_values(keys: list[str], reading: list[Piece]) -> dict[str, int | float]:
@@ -313,42 +340,112 @@ def read_table(
     eqs = [e for e in template.equations() if e.table == table.key]
     if table.layout == "flat":
         return _read_flat(flow, table, eqs, start, end)
+    block_spans: list[tuple[int, int] | None] = []
+    cursor = start
+    for block in table.blocks:
+        found = _find_block(flow, block, cursor, end)
+        block_spans.append(found)
+        if found:
+            cursor = found[1]
     rows: list[RowRead] = []
     spans: list[tuple[int, int] | None] = []
     cursor = start
-    block_starts: list[int] = []
-    first_label = end
-    for block in table.blocks:
-        block_start = _find_block(flow, block, cursor, end)
-        if block_start is not None:
-            first_label = min(first_label, block_start[0])
-            cursor = block_start[1]
-        block_starts.append(block_start[0] if block_start else -1)
-        for row in block.rows:
-            m = _row_regex(row).search(flow.norm, cursor, end)
+    for i, block in enumerate(table.blocks):
+        b_start = block_spans[i][1] if block_spans[i] else cursor
+        b_end = next((sp[0] for sp in block_spans[i + 1 :] if sp and sp[0] >= b_start), end)
+        cands = [[(m.start(), m.end()) for m in _row_regex(r).finditer(flow.norm, b_start, b_end)] for r in block.rows]
+        chosen = _in_order(cands, _weights(flow, cands, b_end))
+        for row, span in zip(block.rows, chosen, strict=True):
             keys = [table.cell_key(row, c) for c in block.columns]
-            if m is None:
-                rows.append(RowRead(keys, [], False))
-                spans.append(None)
-                continue
-            first_label = min(first_label, m.start())
-            rows.append(RowRead(keys, [], True, flow.tokens[flow.token_at(m.start())].loc))
-            spans.append((m.start(), m.end()))
-            cursor = m.end()
+            loc = flow.tokens[flow.token_at(span[0])].loc if span else None
+            rows.append(RowRead(keys, [], span is not None, loc))
+            spans.append(span)
+            if span:
+                cursor = span[1]
+    found_spans = [sp for sp in spans if sp]
+    first_label = min([sp[0] for sp in found_spans] + [sp[0] for sp in block_spans if sp] + [end])
     # each row's gap runs to the next thing found after it: a row label or a block label
-    marks = sorted({s[0] for s in spans if s} | {b for b in block_starts if b >= 0} | {end})
+    marks = sorted({sp[0] for sp in found_spans} | {sp[0] for sp in block_spans if sp} | {end})
     for row, span in zip(rows, spans, strict=True):
-        if span is None:
-            continue
-        stop = next(m for m in marks if m >= span[1])
-        row.pieces = _gap_pieces(flow, span[1], stop)
+        if span is not None:
+            stop = next(m for m in marks if m >= span[1])
+            row.pieces = _gap_pieces(flow, span[1], stop)
+    _spread_displaced(rows, eqs)
     for row in rows:
-        _resolve_row(row, _row_equations(row.keys, eqs))
+        if not row.cells:
+            _resolve_row(row, _row_equations(row.keys, eqs))
     _resolve_table(rows, eqs)
     cells: dict[str, CellRead] = {}
     for row in rows:
         cells.update(row.cells)
-    return cells, TableSpan(first_label, cursor)
+    return cells, TableSpan(first_label, max([sp[1] for sp in found_spans], default=start))
+
+
+def _weights(flow: Flow, cands: list[list[tuple[int, int]]], end: int) -> list[list[float]]:
+    """A label followed by numbers counts fully; one followed straight by another label
+    (labels that text extraction gathered in a heap) counts little."""
+    starts = sorted({s for row in cands for s, _ in row} | {end})
+    out = []
+    for row in cands:
+        weights = []
+        for _, e in row:
+            stop = next(x for x in starts if x >= e)
+            has_value = any(p.kind in _VALUE_KINDS for p in _gap_pieces(flow, e, stop))
+            weights.append(1.0 if has_value else 0.1)
+        out.append(weights)
+    return out
+
+
+def _in_order(cands: list[list[tuple[int, int]]], weights: list[list[float]]) -> list[tuple[int, int] | None]:
+    """One match per row such that the rows come in the template's order, with the most
+    weight: a label that text extraction moved out of place is left out, not followed."""
+    best: list[list[tuple[float, tuple[int, int] | None]]] = []
+    for i, row_cands in enumerate(cands):
+        row_best = []
+        for j, (s, _) in enumerate(row_cands):
+            w = weights[i][j]
+            top: tuple[float, tuple[int, int] | None] = (w, None)
+            for pi in range(i):
+                for pj, (_, pe) in enumerate(cands[pi]):
+                    if pe <= s and best[pi][pj][0] + w > top[0]:
+                        top = (best[pi][pj][0] + w, (pi, pj))
+            row_best.append(top)
+        best.append(row_best)
+    chosen: list[tuple[int, int] | None] = [None] * len(cands)
+    ends = [(best[i][j][0], -cands[i][j][0], i, j) for i in range(len(cands)) for j in range(len(cands[i]))]
+    if not ends:
+        return chosen
+    _, _, i, j = max(ends)
+    at: tuple[int, int] | None = (i, j)
+    while at is not None:
+        i, j = at
+        chosen[i] = cands[i][j]
+        at = best[i][j][1]
+    return chosen
+
+
+def _spread_displaced(rows: list[RowRead], eqs: list[Equation]) -> None:
+    """Rows whose labels text extraction printed elsewhere leave their numbers behind the
+    previous row's: when that row holds exactly the numbers of it and of the label-less rows
+    after it, and each row's share adds up by its own arithmetic, give each row its share."""
+    i = 0
+    while i < len(rows):
+        j = i + 1
+        while j < len(rows) and not rows[j].found and len(rows[j].keys) == len(rows[i].keys):
+            j += 1
+        group = rows[i:j]
+        width = len(rows[i].keys)
+        values = [p for p in rows[i].pieces if p.kind != "blank"]
+        if rows[i].found and len(group) > 1 and len(values) == width * len(group):
+            chunks = [values[k * width : (k + 1) * width] for k in range(len(group))]
+            row_eqs = [_row_equations(r.keys, eqs) for r in group]
+            if all(row_eqs) and all(
+                _satisfies(_as_values(r.keys, c), e) for r, c, e in zip(group, chunks, row_eqs, strict=True)
+            ):
+                for r, c in zip(group, chunks, strict=True):
+                    r.cells = _cells_from(r.keys, c, "行标签与数字在文本中分离，按表格行序对应")
+                    r.found = True
+        i = j
 
 
 def _find_block(flow: Flow, block: Block, start: int, end: int) -> tuple[int, int] | None:
