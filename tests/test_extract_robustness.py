@@ -66,3 +66,23 @@ def test_table_that_does_not_add_up_is_read_as_printed() -> None:
     assert report.values["applications.new.natural_person"] == 5
     assert report.values["applications.new.total"] == 7
     assert report.provenance["applications.new.total"].status == "ok"
+
+
+def test_row_not_in_the_format_is_kept_apart() -> None:
+    """Hubei 2020 reports add 其他主动公开文件 under 第二十条第（一）项: its numbers are not 行政规范性文件's."""
+    text = _sample("001_5cbb82ac5aa5eb0a.txt").replace(
+        "行政规范性文件\t1\t1\t0\n", "行政规范性文件\t1\t1\t0\n其他主动公开文件\t5\t0\t12\n"
+    )
+    report = parse_bytes(text.encode(), "extra.md")
+    assert report.values["active.normative_documents.in_force"] == 0
+    assert report.provenance["active.normative_documents.in_force"].status == "ok"
+    assert report.extra_rows == [
+        {
+            "table": "active",
+            "after": "active.normative_documents",
+            "label": "其他主动公开文件",
+            "values": [5, 0, 12],
+            "loc": {"line": 35},
+        }
+    ]
+    assert report.values["active.licensing.decisions"] == 0

@@ -9,7 +9,7 @@ from nianbao.document import Document, Loc
 from nianbao.extract.flow import Flow, build
 from nianbao.extract.meta import read_meta
 from nianbao.extract.sections import Heading, find_headings
-from nianbao.extract.tables import CellRead, read_table
+from nianbao.extract.tables import CellRead, ExtraRow, read_table
 from nianbao.extract.version import detect_version
 from nianbao.report import Provenance, Report, Section, Source, YearInfo
 from nianbao.template import Template
@@ -77,7 +77,7 @@ def extract(doc: Document, source: Source) -> Report:
         meta = read_meta([doc.meta["title"], *flow.lines], body_line, sec1)
     guess = detect_version(flow.norm, meta.year)
     template = guess.template
-    cells, table_starts = _read_tables(flow, text, template, headings)
+    cells, table_starts, extra_rows = _read_tables(flow, text, template, headings)
     sections = _sections(text, headings, table_starts)
     values = {k: cells[k].value for k in template.cell_keys()}
     provenance = {k: _provenance(cells[k]) for k in template.cell_keys()}
@@ -94,6 +94,10 @@ def extract(doc: Document, source: Source) -> Report:
         sections=sections,
         values=values,
         provenance=provenance,
+        extra_rows=[
+            {"table": x.table, "after": x.after, "label": x.label, "values": x.values, "loc": x.loc.to_dict()}
+            for x in extra_rows
+        ],
         published=doc.meta.get("published"),
     )
 
@@ -108,10 +112,11 @@ def _section_text(text: str, headings: list[Heading], no: int) -> str:
 
 def _read_tables(
     flow: Flow, text: _Text, template: Template, headings: list[Heading]
-) -> tuple[dict[str, CellRead], dict[int, int]]:
+) -> tuple[dict[str, CellRead], dict[int, int], list[ExtraRow]]:
     """Each table inside its section; a table whose heading is missing is looked for
     after the previous table, up to the next heading."""
     cells: dict[str, CellRead] = {}
+    extra_rows: list[ExtraRow] = []
     table_starts: dict[int, int] = {}
     by_no = {h.no: i for i, h in enumerate(headings)}
     heading_pos = [text.norm_pos(h.start) for h in headings]
@@ -124,11 +129,12 @@ def _read_tables(
         else:
             start = after_previous
             end = next((p for p in heading_pos if p > start), len(flow.norm))
-        found, span = read_table(flow, table, template, start, end)
-        cells.update(found)
-        table_starts[table.section] = span.first
-        after_previous = max(after_previous, span.last)
-    return cells, table_starts
+        read = read_table(flow, table, template, start, end)
+        cells.update(read.cells)
+        extra_rows += read.extra_rows
+        table_starts[table.section] = read.first
+        after_previous = max(after_previous, read.last)
+    return cells, table_starts, extra_rows
 
 
 def _sections(text: _Text, headings: list[Heading], table_starts: dict[int, int]) -> list[Section]:

@@ -40,11 +40,25 @@ class CellRead:
 
 
 @dataclass(frozen=True)
-class TableSpan:
-    """Where a table's labels were found in Flow.norm: its first label, and the end of its last."""
+class ExtraRow:
+    """A row printed in a table that the national format does not have (kept, reported)."""
 
+    table: str
+    after: str  # the template row it follows
+    label: str
+    values: list[int | float | None]
+    loc: Loc
+
+
+@dataclass
+class TableRead:
+    """A table's cells, where its labels were found in Flow.norm (its first label, and the
+    end of its last), and the rows it has beyond the format."""
+
+    cells: dict[str, CellRead]
     first: int
     last: int
+    extra_rows: list[ExtraRow] = field(default_factory=list)
 
 
 @dataclass
@@ -145,11 +159,16 @@ def _add_pieces(pieces: list[Piece], raw: str, loc: Loc) -> bool:
     if _DIGITS.search(raw) and len(raw) <= 12:
         pieces.append(Piece(raw, "text", None, loc))
         return False
-    if cjk >= 8 and any(p.kind in _VALUE_KINDS for p in pieces):
+    if _is_prose(raw, cjk) and any(p.kind in _VALUE_KINDS for p in pieces):
         return True
     if cjk >= 2:
         pieces.append(Piece(raw, "break", None, loc))
     return False
+
+
+def _is_prose(text: str, cjk: int) -> bool:
+    """A sentence (the text after a table), as opposed to a label or a heading fragment."""
+    return cjk >= 20 or (cjk >= 8 and any(ch in text for ch in "。，；！？"))
 
 
 def _row_equations(keys: list[str], equations: list[Equation]) -> list[Equation]:
@@ -332,9 +351,7 @@ def _resolve_table(rows: list[RowRead], eqs: list[Equation]) -> None:
             r.options = None
 
 
-def read_table(
-    flow: Flow, table: Table, template: Template, start: int, end: int
-) -> tuple[dict[str, CellRead], TableSpan]:
+def read_table(flow: Flow, table: Table, template: Template, start: int, end: int) -> TableRead:
     """The cells of one table found in Flow.norm[start:end], and where its labels are
     (the section's prose stops at the first; the next table is looked for after the last)."""
     eqs = [e for e in template.equations() if e.table == table.key]
@@ -370,6 +387,12 @@ def read_table(
         if span is not None:
             stop = next(m for m in marks if m >= span[1])
             row.pieces = _gap_pieces(flow, span[1], stop)
+    extra_rows: list[ExtraRow] = []
+    for row in rows:
+        row.pieces, extra = _split_extra(row.pieces, len(row.keys))
+        extra_rows += [
+            ExtraRow(table.key, row.keys[0].rsplit(".", 1)[0], label, vals, loc) for label, vals, loc in extra
+        ]
     _spread_displaced(rows, eqs)
     for row in rows:
         if not row.cells:
@@ -378,7 +401,35 @@ def read_table(
     cells: dict[str, CellRead] = {}
     for row in rows:
         cells.update(row.cells)
-    return cells, TableSpan(first_label, max([sp[1] for sp in found_spans], default=start))
+    return TableRead(cells, first_label, max([sp[1] for sp in found_spans], default=start), extra_rows)
+
+
+def _split_extra(
+    pieces: list[Piece], width: int
+) -> tuple[list[Piece], list[tuple[str, list[int | float | None], Loc]]]:
+    """Cut a gap where, after a full row of numbers, words are followed by more numbers:
+    that is a row the format does not have (e.g. 其他主动公开文件 under 第二十条第（一）项)."""
+    count = 0
+    for i, p in enumerate(pieces):
+        if p.kind in _VALUE_KINDS:
+            count += 1
+        elif p.kind == "break" and count == width and any(q.kind in _VALUE_KINDS for q in pieces[i + 1 :]):
+            rest = pieces[i:]
+            extras: list[tuple[str, list[int | float | None], Loc]] = []
+            label: list[Piece] = []
+            values: list[Piece] = []
+            for q in rest:
+                if q.kind == "break" and values:
+                    extras.append(("".join(x.raw for x in label), [v.value for v in values], label[0].loc))
+                    label, values = [], []
+                if q.kind == "break":
+                    label.append(q)
+                elif q.kind in _VALUE_KINDS:
+                    values.append(q)
+            if values:
+                extras.append(("".join(x.raw for x in label), [v.value for v in values], label[0].loc))
+            return pieces[:i], extras
+    return pieces, []
 
 
 def _weights(flow: Flow, cands: list[list[tuple[int, int]]], end: int) -> list[list[float]]:
@@ -455,7 +506,7 @@ def _find_block(flow: Flow, block: Block, start: int, end: int) -> tuple[int, in
     return (m.start(), m.end()) if m else None
 
 
-def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: int) -> tuple[dict[str, CellRead], int]:
+def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: int) -> TableRead:
     """A table whose cells all sit in one row after its header labels (T4)."""
     block = table.blocks[0]
     keys = [table.cell_key(r, c) for r in block.rows for c in block.columns]
@@ -476,4 +527,4 @@ def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: i
         row.pieces = _gap_pieces(flow, last_end, end)
     _resolve_row(row, eqs)
     _resolve_table([row], eqs)
-    return row.cells, TableSpan(first_label, last_end if last_end is not None else start)
+    return TableRead(row.cells, first_label, last_end if last_end is not None else start)
