@@ -6,21 +6,35 @@ import io
 import re
 import zipfile
 
+from nianbao.errors import NianbaoError
+
 _IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "image"),
-    (b"\xff\xd8\xff", "image"),
-    (b"GIF87a", "image"),
-    (b"GIF89a", "image"),
-    (b"II*\x00", "image"),
-    (b"MM\x00*", "image"),
-    (b"BM", "image"),
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",
+    b"MM\x00*",
+    b"BM",
 )
-_HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|div|meta|p|span|tr|td)\b", re.I)
-_MARKDOWN = re.compile(r"^(#{1,6}\s|\|.*\|\s*$|[-*]\s)", re.M)
+_SAMPLE = 65536
+_HTML_TAGS = (
+    r"html|head|body|title|meta|table|tbody|thead|tr|td|th|div|p|span|br|h[1-6]|ul|ol|li|a|font|center|style|script"
+)
+# A document that opens with markup: doctype, XML prolog, comment or a known tag.
+_HTML_START = re.compile(rf"^\s*(<!doctype\s+html|<\?xml[^>]*>\s*<(!doctype\s+)?html|<!--|<(?:{_HTML_TAGS})\b)", re.I)
+# Tags anywhere (opening or closing): a page whose start is text still has many of them.
+_HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.I)
+_HTML_STRONG = re.compile(r"<\s*(?:!doctype\s+html|html|body|table)\b", re.I)
+_MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.M)
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+_MD_OTHER = re.compile(r"\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\s]+\)|^```", re.M)
 
 
 def detect(data: bytes) -> str:
-    """One of: pdf, docx, xlsx, odf, zip, ole, rtf, image, html, markdown, text."""
+    """One of: pdf, docx, xlsx, odf, zip, ole, rtf, image, html, markdown, text.
+
+    Binary data of no known kind is "text": the text reader then refuses it (E_BINARY)."""
     head = data[:8]
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -30,12 +44,21 @@ def detect(data: bytes) -> str:
         return "ole"
     if data.lstrip()[:5] == b"{\\rtf":
         return "rtf"
-    for magic, kind in _IMAGE_MAGIC:
-        if head.startswith(magic) and (magic != b"BM" or len(data) > 26):
-            return kind
-    if data[8:12] == b"WEBP":
+    for magic in _IMAGE_MAGIC:
+        if head.startswith(magic) and (magic != b"BM" or _is_bmp(data)):
+            return "image"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image"
     return _text_kind(data)
+
+
+def _is_bmp(data: bytes) -> bool:
+    """"BM" also starts ordinary text ("BMI…"): check the header's size fields."""
+    if len(data) < 26:
+        return False
+    declared = int.from_bytes(data[2:6], "little")
+    header = int.from_bytes(data[14:18], "little")
+    return data[6:10] == b"\x00\x00\x00\x00" and header in (12, 40, 52, 56, 64, 108, 124) and declared > 26
 
 
 def _zip_kind(data: bytes) -> str:
@@ -52,17 +75,26 @@ def _zip_kind(data: bytes) -> str:
     return "zip"
 
 
-def _text_kind(data: bytes) -> str:
-    sample = data[:65536]
-    probe = sample.replace(b"\x00", b"")  # UTF-16 markup still shows its tags
-    if _HTML.search(probe[:4096]) or len(_HTML.findall(probe)) >= 3:
-        return "html"
-    try:
-        from nianbao.readers.text import decode
+def _sample_text(data: bytes) -> str:
+    """The decoded start of the file; for undecodable bytes, the bytes with NULs
+    dropped (UTF-16 markup still shows its tags) read as Latin-1."""
+    from nianbao.readers.text import decode, normalize_newlines
 
-        text, _ = decode(sample[: len(sample) - len(sample) % 4] if len(data) > len(sample) else sample)
-    except Exception:
-        return "text"
-    if len(_MARKDOWN.findall(text)) >= 2:
+    sample = data[:_SAMPLE]
+    try:
+        return normalize_newlines(decode(sample, final=len(data) <= _SAMPLE)[0])
+    except NianbaoError:
+        return sample.replace(b"\x00", b"").decode("latin-1")
+
+
+def _text_kind(data: bytes) -> str:
+    text = _sample_text(data).lstrip("\ufeff")
+    if _HTML_START.match(text):
+        return "html"
+    tags = _HTML_TAG.findall(text)
+    if len(tags) >= 8 or (len(tags) >= 3 and _HTML_STRONG.search(text)):
+        return "html"
+    headings = len(_MD_HEADING.findall(text))
+    if headings >= 2 or _MD_TABLE_SEP.search(text) or (headings and _MD_OTHER.search(text)):
         return "markdown"
     return "text"
