@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 # Debian packages: LibreOffice (DOC/WPS/RTF/XLS and PDF rendering), poppler (pdftoppm),
 # CJK fonts (rendering), Tesseract with simplified Chinese (OCR of scanned reports).
 APT_PACKAGES=(
+  # render: CJK fonts embedded in PDFs, WeasyPrint (Pango, HarfBuzz subsetting), pdftoppm
+  fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+  # web: end-to-end tests drive Debian's Chromium through Playwright (no browser download)
+  chromium
+  # readers: LibreOffice converts DOC/WPS/RTF/XLS/ET/ODT; OpenCV (under RapidOCR OCR) needs libGL and GLib
+  libreoffice-writer libreoffice-calc libgl1 libglib2.0-0
+  # corpus: the PostgreSQL server that the corpus tests run against (scripts/postgres.sh starts it)
+  postgresql
 )
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   missing=()

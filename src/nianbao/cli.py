@@ -97,6 +97,67 @@ def _with_findings(report: Report) -> Report:
     return report.model_copy(update={"findings": run_checks(report)})
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from nianbao.checks import at_least, run_checks
+    from nianbao.checks.crossyear import pick_previous
+    from nianbao.checks.render_findings import CheckResult, print_results, to_json
+    from nianbao.pipeline import parse_file
+
+    files = list(iter_inputs(args.files))
+    if not files:
+        print("nianbao: 没有找到报告文件 (E_NO_INPUT)", file=sys.stderr)
+        return 2
+    unread = 0
+    earlier: list[Report] = []  # --previous, or every report under --history
+    for path in iter_inputs([args.previous or args.history] if args.previous or args.history else []):
+        try:
+            earlier.append(parse_file(path))
+        except NianbaoError as e:  # the reports are still checked, without this one
+            _print_error(e)
+            unread += 1
+    previous = earlier[0] if args.previous and earlier else None
+    history = [] if args.previous else earlier
+    results: list[CheckResult] = []
+    for path in files:
+        try:
+            report = parse_file(path)
+        except NianbaoError as e:
+            _print_error(e)
+            results.append(CheckResult(str(path), error=e))
+            unread += 1
+            continue
+        last = previous or pick_previous(report, [h for h in history if h.source.path != report.source.path])
+        findings = run_checks(report, previous=last, published=args.published)
+        # every filter level keeps the errors, so the exit status reads the shown findings
+        results.append(CheckResult(str(path), report, at_least(findings, args.severity)))
+    if args.json:
+        _dump_json(to_json(results), None)
+    else:
+        print_results(results)
+    if unread:
+        return 2
+    return 1 if any(f.severity == "error" for r in results for f in r.findings) else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from nianbao.checks import RULES, rules_markdown
+
+    if args.markdown:
+        sys.stdout.write(rules_markdown() + "\n")
+        return 0
+    for r in RULES:
+        print(f"{r.id:<28} {r.severity:<8} {r.description_zh}")
+    return 0
+
+
+def _date(text: str) -> str:
+    from nianbao.checks.publication import parse_date
+
+    if parse_date(text) is None:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}")
+    return text
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from nianbao.summary import print_template
     from nianbao.template import available, load
@@ -118,6 +179,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from nianbao.web.server import serve
+
+    serve(args.host, args.port, args.db, args.workers, args.data_dir)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao", description="政府信息公开工作年度报告：解析、检查、生成与汇总 (parse, check, render, corpus)"
@@ -131,6 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="add the findings of `nianbao check` to the JSON")
     p.set_defaults(func=cmd_parse)
 
+    c = sub.add_parser("check", help="check reports against the rules (arithmetic, structure, text, years)")
+    c.add_argument("files", nargs="+", help="report files or directories")
+    last = c.add_mutually_exclusive_group()
+    last.add_argument("--previous", metavar="FILE", help="last year's report of the same agency")
+    last.add_argument("--history", metavar="DIR", help="earlier reports of the agency (last year's is picked)")
+    c.add_argument("--json", action="store_true", help="print a JSON list of {source, findings}")
+    c.add_argument(
+        "--severity", choices=["error", "warning", "info"], default="info", help="show findings of this level or worse"
+    )
+    c.add_argument("--published", metavar="DATE", type=_date, help="publication date (YYYY-MM-DD) for pub.deadline")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("rules", help="list the rules of `nianbao check` (id, severity, description)")
+    r.add_argument("--markdown", action="store_true", help="print docs/rules.md")
+    r.set_defaults(func=cmd_rules)
+
     t = sub.add_parser("template", help="show a template version (rows, columns, cell keys, arithmetic)")
     tsub = t.add_subparsers(dest="action", required=True)
     ts = tsub.add_parser("show", help="print one template")
@@ -141,6 +225,22 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of the report object")
     s.add_argument("-o", "--output", help="write to this file")
     s.set_defaults(func=cmd_schema)
+
+    w = sub.add_parser("serve", help="run the web pages and the JSON API (/api/v1, /openapi.json)")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this machine only)")
+    w.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    w.add_argument("--db", metavar="URL", help="corpus database (default: that of `nianbao corpus`)")
+    w.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
+    w.add_argument("--data-dir", metavar="DIR", help="where uploads are kept (default: a temporary directory)")
+    w.set_defaults(func=cmd_serve)
+
+    from nianbao.render.command import add_parser as add_render_parser
+
+    add_render_parser(sub)
+
+    from nianbao.corpus.command import add_parser as add_corpus_parser
+
+    add_corpus_parser(sub)
     return parser
 
 

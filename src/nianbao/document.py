@@ -30,12 +30,18 @@ class Paragraph:
 
     text: str
     loc: Loc = field(default_factory=Loc)
+    confidence: float | None = None  # OCR engine's confidence (0–1); None for text read from a text layer
+
+
+# Below this OCR confidence a number is not trusted: the cell is unreadable, never a guess.
+LOW_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
     loc: Loc = field(default_factory=Loc)
+    confidence: float | None = None  # OCR engine's confidence (0–1); None for text read from a text layer
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_ID = "nianbao.report/1"
 
-Status = Literal["ok", "blank", "missing", "unreadable"]
+# ok: read from a text layer; ocr: read by OCR with enough confidence; blank: empty or dash (0);
+# missing: not found (None); unreadable: found but not certainly a number (None)
+Status = Literal["ok", "ocr", "blank", "missing", "unreadable"]
 Severity = Literal["error", "warning", "info"]
 Number = int | float
 
@@ -46,6 +48,7 @@ class Provenance(BaseModel):
     candidates: list[dict[str, Number]] | None = Field(
         default=None, description="for an ambiguous run of digits: every split that fits the table"
     )
+    confidence: float | None = Field(default=None, description="OCR engine's confidence, for status ocr")
 
 
 class Finding(BaseModel):

@@ -8,8 +8,8 @@ from rich.table import Table as RichTable
 from nianbao.report import Report
 from nianbao.template import Template, load
 
-_STATUS_STYLE = {"ok": "", "blank": "dim", "missing": "bold red", "unreadable": "bold magenta"}
-_STATUS_ZH = {"blank": "空", "missing": "缺", "unreadable": "?"}
+_STATUS_STYLE = {"ok": "", "ocr": "cyan", "blank": "dim", "missing": "bold red", "unreadable": "bold magenta"}
+_STATUS_ZH = {"ocr": "ᵒ", "blank": "空", "missing": "缺", "unreadable": "?"}
 
 
 def _console() -> Console:

@@ -164,4 +164,6 @@ def _clean(body: str) -> str:
 
 
 def _provenance(c: CellRead) -> Provenance:
-    return Provenance(raw=c.raw, status=c.status, loc=c.loc.to_dict(), note=c.note, candidates=c.candidates)
+    return Provenance(
+        raw=c.raw, status=c.status, loc=c.loc.to_dict(), note=c.note, candidates=c.candidates, confidence=c.confidence
+    )

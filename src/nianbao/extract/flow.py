@@ -28,6 +28,7 @@ class Token:
     loc: Loc
     line: int  # index into Flow.lines
     cell: bool  # True when the source marks cell boundaries (grid, tabs): an empty token is a blank cell
+    confidence: float | None = None  # OCR confidence, None for text from a text layer
 
 
 @dataclass
@@ -74,27 +75,37 @@ def build(doc: Document) -> Flow:
                     loc = Loc(line=loc.line + k, page=loc.page)
                 if _PAGE_MARK.match(part):
                     part = ""
-                _add_line(flow, part, loc, *_split_line(part))
+                _add_line(flow, part, loc, *_split_line(part), confidence=block.confidence)
         elif isinstance(block, Grid):
             for r, row in enumerate(block.rows):
                 cells = [c for ci, c in enumerate(row) if block.is_origin(r, ci)]
                 texts = [c.text.replace("\n", " ").strip() for c in cells]
                 first = cells[0].loc if cells else block.loc
-                _add_line(flow, "\t".join(texts), first, texts, True, [c.loc for c in cells])
+                _add_line(
+                    flow, "\t".join(texts), first, texts, True, [c.loc for c in cells], [c.confidence for c in cells]
+                )
     flow.norm = "".join(flow._norm_parts)
     flow._norm_parts.clear()
     return flow
 
 
 def _add_line(
-    flow: Flow, text: str, loc: Loc, parts: list[str], cell: bool, part_locs: list[Loc] | None = None
+    flow: Flow,
+    text: str,
+    loc: Loc,
+    parts: list[str],
+    cell: bool,
+    part_locs: list[Loc] | None = None,
+    part_conf: list[float | None] | None = None,
+    confidence: float | None = None,
 ) -> None:
     line_no = len(flow.lines)
     flow.lines.append(text)
     flow.line_locs.append(loc)
     for i, part in enumerate(parts):
         t_index = len(flow.tokens)
-        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell))
+        conf = part_conf[i] if part_conf else confidence
+        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf))
         flow.token_start.append(len(flow.owner))
         offsets: list[int] = []
         norm_parts: list[str] = []

@@ -10,10 +10,11 @@ cells are ``unreadable`` with the candidate readings kept. Nothing is guessed.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 
-from nianbao.document import Loc
+from nianbao.document import LOW_CONFIDENCE, Loc
 from nianbao.extract.flow import SEP, Flow
 from nianbao.extract.normalize import norm_label, read_cell
 from nianbao.template import Block, Equation, Row, Table, Template
@@ -26,7 +27,10 @@ _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
 MAX_CANDIDATES = 50_000
 _PREFIX_LENGTHS = (8, 5)
-_VALUE_KINDS = ("number", "dash", "text")  # label beginnings accepted when the whole label is not found
+_VALUE_KINDS = ("number", "dash", "text")
+_MAX_STRAY = (
+    2  # surplus numbers in a row that may be stray cells  # label beginnings accepted when the whole label is not found
+)
 
 
 @dataclass
@@ -37,6 +41,7 @@ class CellRead:
     loc: Loc
     note: str | None = None
     candidates: list[dict[str, int | float]] | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class Piece:
     loc: Loc
     unit: str | None = None
     split: bool = False  # cut out of a run of digits by the table's arithmetic
+    confidence: float | None = None  # OCR confidence of the token it was read from
 
 
 @dataclass
@@ -140,22 +146,22 @@ def _gap_pieces(flow: Flow, start: int, end: int) -> list[Piece]:
         first = offsets[pos - flow.token_start[t_index]]
         last = offsets[stop - 1 - flow.token_start[t_index]]
         raw = tok.text[first : last + 1]
-        if _add_pieces(pieces, raw, tok.loc):
+        if _add_pieces(pieces, raw, tok.loc, tok.confidence):
             break
         pos = stop
     return pieces
 
 
-def _add_pieces(pieces: list[Piece], raw: str, loc: Loc) -> bool:
+def _add_pieces(pieces: list[Piece], raw: str, loc: Loc, confidence: float | None = None) -> bool:
     """Add the value-like parts of one token's text; True when it is prose that ends the table."""
     cell = read_cell(raw)
     if cell.kind in ("number", "dash"):
-        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit))
+        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit, confidence=confidence))
         return False
     cjk = len(_CJK.findall(raw))
     if cjk >= 2 and _DIGITS.search(raw):
         # numbers run into a label ("0000000三、本年度办理结果"): read each run on its own
-        return any(_add_pieces(pieces, part, loc) for part in _RUNS.findall(raw))
+        return any(_add_pieces(pieces, part, loc, confidence) for part in _RUNS.findall(raw))
     if _DIGITS.search(raw) and len(raw) <= 12:
         pieces.append(Piece(raw, "text", None, loc))
         return False
@@ -205,15 +211,19 @@ def _split_readings(values: list[Piece], width: int) -> list[list[Piece]]:
         return []
     extra = width - len(values)
     lengths = [len(p.raw) for p in values]
+    allocations = _allocations(extra, [n - 1 for n in lengths])
+    count = sum(math.prod(math.comb(n - 1, a) for n, a in zip(lengths, alloc, strict=True)) for alloc in allocations)
+    if count > MAX_CANDIDATES:
+        return []  # too many ways to cut: unreadable, and no time spent trying
     readings: list[list[Piece]] = []
     # distribute the extra cells over the runs
-    for alloc in _allocations(extra, [n - 1 for n in lengths]):
+    for alloc in allocations:
         per_piece = [_splits(p.raw, 1 + a) for p, a in zip(values, alloc, strict=True)]
         if any(not s for s in per_piece):
             continue
         for combo in itertools.product(*per_piece):
             reading = [
-                Piece(s, "number", int(s), p.loc, split=len(parts) > 1)
+                Piece(s, "number", int(s), p.loc, split=len(parts) > 1, confidence=p.confidence)
                 for p, parts in zip(values, combo, strict=True)
                 for s in parts
             ]
@@ -238,6 +248,8 @@ def _readings(pieces: list[Piece], width: int) -> list[list[Piece]]:
     if len(values) == width:
         return [values]
     if len(values) > width:
+        if len(values) > width + _MAX_STRAY:
+            return []  # far more numbers than cells: rows run together, not a stray cell
         return [values[i : i + width] for i in range(len(values) - width + 1)]
     readings: list[list[Piece]] = []
     if any(p.kind == "blank" for p in pieces) and values:
@@ -257,7 +269,13 @@ def _readings(pieces: list[Piece], width: int) -> list[list[Piece]]:
 def _cells_from(keys: list[str], reading: list[Piece], note: str | None = None) -> dict[str, CellRead]:
     out = {}
     for key, p in zip(keys, reading, strict=True):
-        if p.kind == "number":
+        if p.kind == "number" and p.confidence is not None and p.confidence < LOW_CONFIDENCE:
+            out[key] = CellRead(None, "unreadable", p.raw, p.loc, f"OCR 识别置信度低（{p.confidence:.2f}）")
+        elif p.kind == "number" and p.confidence is not None:
+            out[key] = CellRead(
+                p.value, "ocr", p.raw, p.loc, note or f"OCR 识别，置信度 {p.confidence:.2f}", confidence=p.confidence
+            )
+        elif p.kind == "number":
             out[key] = CellRead(p.value, "ok", p.raw, p.loc, note)
         elif p.kind in ("blank", "dash"):
             out[key] = CellRead(0, "blank", p.raw, p.loc, "单元格为空" if p.kind == "blank" else f"以“{p.raw}”填写")
@@ -295,6 +313,11 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
         if _interrupted(row.pieces, chosen) and not (eqs and _satisfies(_as_values(row.keys, chosen), eqs)):
             reason = f"该行的数字之间夹有文字（{shown}），且不符合勾稽关系，无法确定各数对应的列"
             row.cells = _unreadable(row.keys, pieces, reason, None)
+            return
+        checked = bool(eqs) and _satisfies(_as_values(row.keys, chosen), eqs)
+        if any(p.split and p.raw != "0" for p in chosen) and not checked:
+            reason = f"该行应有{width}个数，读到连在一起的数字（{shown}），没有勾稽关系可以验证拆分"
+            row.cells = _unreadable(row.keys, pieces, reason, fitting)
             return
         note = None
         if any(p.split for p in chosen):

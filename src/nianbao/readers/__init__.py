@@ -19,6 +19,14 @@ READERS: dict[str, str] = {
     "text": "nianbao.readers.text",
     "markdown": "nianbao.readers.markdown",
     "html": "nianbao.readers.html",
+    "pdf": "nianbao.readers.pdf",
+    "docx": "nianbao.readers.docx",
+    "xlsx": "nianbao.readers.xlsx",
+    "ole": "nianbao.readers.office",
+    "rtf": "nianbao.readers.office",
+    "odf": "nianbao.readers.office",
+    "image": "nianbao.readers.ocr",
+    "zip": "nianbao.readers.zipsafe",
 }
 
 

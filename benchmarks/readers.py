@@ -1,0 +1,162 @@
+"""Reader speed: pages per second per format, and for PDF the ratio of nianbao's whole
+parse to the bare text extraction of the same library (pdfplumber) on the same files,
+in one run. ``--libraries`` also compares PDF libraries on the real report (the figures
+of docs/pdf-library.md).
+
+    .venv/bin/python benchmarks/readers.py [--rounds 3] [--ocr] [--libraries]
+
+The DOCX, XLSX and PDF inputs are made from sample 001 as the tests make them
+(tests/conftest_binary.py); the real PDF is examples/files/huaian-2024.pdf.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+import conftest_binary as samples  # noqa: E402
+
+from nianbao.pipeline import parse_bytes  # noqa: E402
+from nianbao.readers import read  # noqa: E402
+
+
+class _Factory:
+    """Stands in for pytest's tmp_path_factory."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+
+    def getbasetemp(self) -> Path:
+        return self.base
+
+
+def _pages(data: bytes, fmt: str) -> int:
+    if fmt in ("pdf", "scan"):
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(data)
+        n = len(doc)
+        doc.close()
+        return n
+    return 1  # a DOCX or XLSX counts as one page of its own
+
+
+def _timed(fn: Callable[[], object], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _bare_pdfplumber(data: bytes) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+
+
+def formats(rounds: int, ocr: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        factory = _Factory(Path(tmp))
+        files = {"docx": samples.build("docx", factory), "xlsx": samples.build("xlsx", factory)}
+        if shutil.which("soffice"):
+            files["pdf (LibreOffice)"] = samples.build("pdf", factory)
+        if ocr and shutil.which("pdftoppm"):
+            files["scan"] = samples.build("scan", factory)
+        blobs = {name: p.read_bytes() for name, p in files.items()}
+    blobs["pdf (huaian)"] = samples.HUAIAN.read_bytes()
+    print(f"{'format':20} {'pages':>5} {'read s':>8} {'pages/s':>8} {'parse s':>8}")
+    for name, data in blobs.items():
+        pages = _pages(data, name.split(" ")[0])
+        r = 1 if name == "scan" else rounds
+        read_s = _timed(lambda data=data: read(data), r)
+        parse_s = _timed(lambda data=data, name=name: parse_bytes(data, name), r)
+        print(f"{name:20} {pages:5d} {read_s:8.3f} {pages / read_s:8.1f} {parse_s:8.3f}")
+    pdfs = [blobs[k] for k in blobs if k.startswith("pdf")]
+    bare = sum(_timed(lambda d=d: _bare_pdfplumber(d), rounds) for d in pdfs)
+    whole = sum(_timed(lambda d=d: parse_bytes(d, "x.pdf"), rounds) for d in pdfs)
+    print(f"PDF: whole parse / bare pdfplumber text extraction = {whole:.3f} s / {bare:.3f} s = {whole / bare:.2f}")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def libraries(rounds: int) -> None:
+    """Speed and Chinese text on the real report for each candidate PDF library."""
+    import pdfplumber
+    import pypdfium2 as pdfium
+    from pdfminer.high_level import extract_text
+
+    data = samples.HUAIAN.read_bytes()
+
+    def plumber() -> str:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join(p.extract_text() or "" for p in pdf.pages)
+
+    def plumber_tables() -> str:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return "\n".join(str(t.extract()) for p in pdf.pages for t in p.find_tables())
+
+    def pdfium_text() -> str:
+        doc = pdfium.PdfDocument(data)
+        out = []
+        for i in range(len(doc)):
+            tp = doc[i].get_textpage()
+            out.append(tp.get_text_range())
+        doc.close()
+        return "\n".join(out)
+
+    def miner() -> str:
+        return extract_text(io.BytesIO(data))
+
+    def poppler() -> str:
+        return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout \
+            .decode("utf-8")
+
+    candidates: dict[str, Callable[[], str]] = {"pdfplumber (text)": plumber, "pdfplumber (tables)": plumber_tables,
+                                                "pypdfium2": pdfium_text, "pdfminer.six": miner}
+    if shutil.which("pdftotext"):
+        candidates["pdftotext (poppler CLI)"] = poppler
+    reference = _norm(poppler()) if shutil.which("pdftotext") else None
+    probes = ["淮安市人民政府", "本年新收政府信息公开申请数量", "危及“三安全一稳定”", "行政事业性收费", "96171.6",
+              "3985758", "全年收取政府信息公开信息处理费3940元"]
+    print(f"{'library':26} {'s (6 pages)':>11} {'CJK chars':>9} {'garbled':>7} {'probes':>6}")
+    for name, fn in candidates.items():
+        seconds = _timed(fn, rounds)
+        text = fn()
+        cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        garbled = text.count("(cid:") + text.count("\ufffd")
+        found = sum(1 for p in probes if p in _norm(text))
+        print(f"{name:26} {seconds:11.3f} {cjk:9d} {garbled:7d} {found:4d}/{len(probes)}")
+    if reference is not None:
+        print(f"reference CJK characters (pdftotext): {sum(1 for ch in reference if '一' <= ch <= '鿿')}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=3, help="best of this many runs")
+    ap.add_argument("--ocr", action="store_true", help="also the scanned PDF (slow: OCR)")
+    ap.add_argument("--libraries", action="store_true", help="compare PDF libraries on the real report")
+    args = ap.parse_args()
+    formats(args.rounds, args.ocr)
+    if args.libraries:
+        libraries(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""What every family of rules shares: the Rule record, the context a check reads,
+and the small helpers that turn cells into numbers, places and findings.
+
+A check never looks at a cell whose status is not ``ok`` or ``blank``: an unread cell
+is reported once by ``struct.unreadable`` and is never the cause of another finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from nianbao.report import Finding, Number, Report, Section, Severity
+from nianbao.template import Table, Template, available, load, template_for_year
+
+Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+CN_DIGITS = "零一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a stable id, its default severity and a one-line Chinese description."""
+
+    id: str
+    severity: Severity
+    description_zh: str
+    family: Family
+
+    def finding(
+        self,
+        message: str,
+        keys: list[str] | tuple[str, ...] = (),
+        loc: dict[str, Any] | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            rule=self.id, severity=severity or self.severity, message=message, keys=list(keys), loc=dict(loc or {})
+        )
+
+
+@dataclass
+class Context:
+    """What the checks of one report read: the report, its template, last year's
+    report when known, the publication date when known, and the rules' numbers
+    (params.yaml; the phrases are read by the modules that match them)."""
+
+    report: Report
+    template: Template
+    previous: Report | None = None
+    published: date | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    # -- cells ---------------------------------------------------------------
+    def status(self, key: str) -> str:
+        prov = self.report.provenance.get(key)
+        if prov is not None:
+            return prov.status
+        return "missing" if self.report.values.get(key) is None else "ok"
+
+    def usable(self, key: str) -> bool:
+        """A cell whose number may enter a comparison (read, or printed blank = 0)."""
+        return self.status(key) in ("ok", "blank") and self.report.values.get(key) is not None
+
+    def value(self, key: str) -> Number:
+        v = self.report.values.get(key)
+        return 0 if v is None else v
+
+    def total(self, keys: tuple[str, ...] | list[str]) -> Number:
+        return sum(self.value(k) for k in keys)
+
+    def loc(self, key: str) -> dict[str, Any]:
+        prov = self.report.provenance.get(key)
+        return dict(prov.loc) if prov is not None else {}
+
+    def has_key(self, key: str) -> bool:
+        return key in template_keys(self.template.version)
+
+    # -- sections ------------------------------------------------------------
+    def section(self, no: int) -> Section | None:
+        return next((s for s in self.report.sections if s.no == no), None)
+
+
+@cache
+def template_keys(version: str) -> frozenset[str]:
+    """The cell keys of a template version, as a set (asked thousands of times per report)."""
+    return frozenset(load(version).cell_keys())
+
+
+def report_template(report: Report) -> Template:
+    """The report's own template version; the one of its year when it names none."""
+    if report.template in available():
+        return load(report.template)
+    return template_for_year(report.year)
+
+
+def table_name(table: Table) -> str:
+    """表二 / 表三 / 表四: tables are numbered after the section that holds them."""
+    return f"表{CN_DIGITS[table.section]}"
+
+
+def fmt(v: Number | None) -> str:
+    """A number as a reviewer writes it: 3, 12.5 (never 3.0 or 12.500000001)."""
+    if v is None:
+        return "空"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.4f}".rstrip("0").rstrip(".")
+    return str(v)
+
+
+def line_loc(loc: dict[str, Any], line_offset: int = 0) -> dict[str, Any]:
+    """A section's location moved ``line_offset`` lines down (page kept)."""
+    out = {k: v for k, v in loc.items() if k in ("line", "page")}
+    if "line" in out and isinstance(out["line"], int):
+        out["line"] += line_offset
+    return out
+
+
+@cache
+def load_data(name: str) -> dict[str, Any]:
+    """A YAML data file of this package (phrases.yaml, params.yaml), read once."""
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,160 @@
+"""Two consecutive reports of one agency (spec §4.6): the carry-over of requests, the
+stock of documents in force, and prose copied from last year (内容雷同)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, table_name
+from nianbao.report import Finding, Report
+
+CARRY = Rule("xyear.carry", "error", "本年“上年结转”各列等于上年报告“结转下年度继续办理”各列", "crossyear")
+IN_FORCE = Rule("xyear.in_force", "warning", "现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止", "crossyear")
+IDENTICAL = Rule("xyear.identical", "warning", "正文与上年报告高度雷同（内容雷同），或全部数字与上年相同", "crossyear")
+
+RULES: tuple[Rule, ...] = (CARRY, IN_FORCE, IDENTICAL)
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+_DIGITS = re.compile(r"\d+")
+
+
+def pick_previous(report: Report, history: Iterable[Report]) -> Report | None:
+    """Last year's report among earlier reports: the one whose year is this year − 1, of
+    the same agency (a report of another named agency is never taken; one whose agency is
+    unknown only when no report names this agency)."""
+    if report.year is None:
+        return None
+    found = [r for r in history if r.year == report.year - 1]
+    same = [r for r in found if report.agency and r.agency and same_agency(r.agency, report.agency)]
+    unknown = [r for r in found if not (report.agency and r.agency)]
+    return (same or unknown or [None])[0]
+
+
+def same_agency(a: str, b: str) -> bool:
+    return _WS.sub("", a) == _WS.sub("", b)
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    prev = ctx.previous
+    if prev is None:
+        return
+    this_year, last_year = ctx.report.year, prev.year
+    if this_year is not None and last_year is not None and last_year != this_year - 1:
+        yield CARRY.finding(
+            f"作为上年报告的文件（{prev.source.path}）是{last_year}年度报告，不是{this_year - 1}年度，未做跨年度比对",
+            [],
+            {},
+            severity="info",
+        )
+        return
+    last = Context(report=prev, template=report_template(prev), params=ctx.params)
+    yield from _carry(ctx, last)
+    yield from _in_force(ctx, last)
+    yield from _identical(ctx, last)
+
+
+def _prev_where(last: Context, key: str) -> str:
+    line = last.loc(key).get("line")
+    return f"（上年报告第{line}行）" if line else ""
+
+
+def _carry(ctx: Context, last: Context) -> Iterator[Finding]:
+    spec = ctx.params["carry"]
+    table = ctx.template.table(spec["table"])
+    agency_this, agency_last = ctx.report.agency, last.report.agency
+    renamed = bool(agency_this and agency_last and not same_agency(agency_this, agency_last))
+    for col in table.block_of(spec["this_row"]).columns:
+        key = f"{table.key}.{spec['this_row']}.{col.key}"
+        prev_key = f"{table.key}.{spec['last_row']}.{col.key}"
+        if not (last.has_key(prev_key) and ctx.usable(key) and last.usable(prev_key)):
+            continue
+        now, before = ctx.value(key), last.value(prev_key)
+        if now == before:
+            continue
+        note = f"；两年机关名称不同（“{agency_last}”→“{agency_this}”），如系机构调整请说明" if renamed else ""
+        yield CARRY.finding(
+            f"{table_name(table)}“{col.label}”列：本年“{ctx.template.row(key).label}”为{fmt(now)}，"
+            f"而上年（{last.report.year}年）报告“{last.template.row(prev_key).label}”为{fmt(before)}"
+            f"{_prev_where(last, prev_key)}{note}",
+            [key],
+            ctx.loc(key),
+            severity="warning" if renamed else None,
+        )
+
+
+def _in_force(ctx: Context, last: Context) -> Iterator[Finding]:
+    spec = ctx.params["in_force"]
+    table = ctx.template.table(spec["table"])
+    for block in table.blocks:
+        cols = {c.key for c in block.columns}
+        if not {spec["stock"], spec["added"], spec["removed"]} <= cols:
+            continue
+        for row in block.rows:
+            stock, added, removed = (f"{table.key}.{row.key}.{spec[n]}" for n in ("stock", "added", "removed"))
+            if not last.has_key(stock) or not all(ctx.usable(k) for k in (stock, added, removed)):
+                continue
+            if not last.usable(stock):
+                continue
+            expected = last.value(stock) + ctx.value(added) - ctx.value(removed)
+            if ctx.value(stock) == expected:
+                continue
+            yield IN_FORCE.finding(
+                f"{table_name(table)}“{row.label}”行：“{ctx.template.column(stock).label}”为{fmt(ctx.value(stock))}，"
+                f"而上年（{last.report.year}年）现行有效{fmt(last.value(stock))}{_prev_where(last, stock)}"
+                f"加本年制发{fmt(ctx.value(added))}减本年废止{fmt(ctx.value(removed))}应为{fmt(expected)}"
+                f"（如有文件到期失效或重新清理，请在正文说明）",
+                [stock, added, removed],
+                ctx.loc(stock),
+            )
+
+
+def shingles(text: str, n: int) -> set[str]:
+    """Character n-grams of the prose, white space dropped and every number made '#',
+    so that a text copied with only its years and figures changed still matches."""
+    flat = _DIGITS.sub("#", _WS.sub("", text))
+    return {flat[i : i + n] for i in range(max(len(flat) - n + 1, 0))}
+
+
+def similarity(a: str, b: str, n: int) -> float:
+    """Jaccard index of the two texts' shingles (0 = nothing shared, 1 = the same)."""
+    sa, sb = shingles(a, n), shingles(b, n)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def _identical(ctx: Context, last: Context) -> Iterator[Finding]:
+    spec = ctx.params["identical"]
+    n, threshold = int(spec["shingle"]), float(spec["threshold"])
+    this_secs = {s.no: s for s in ctx.report.sections if s.no in spec["sections"]}
+    last_text = {s.no: s.text for s in last.report.sections if s.no in spec["sections"]}
+    common = [no for no in spec["sections"] if no in this_secs and no in last_text]
+    joined_this = "\n".join(this_secs[no].text for no in common)
+    joined_last = "\n".join(last_text[no] for no in common)
+    if common and min(len(joined_this), len(joined_last)) >= int(spec["min_chars"]):
+        whole = similarity(joined_this, joined_last, n)
+        if whole >= threshold:
+            parts = "、".join(
+                f"{CN_DIGITS[no]}、{this_secs[no].title} {similarity(this_secs[no].text, last_text[no], n):.0%}"
+                for no in common
+            )
+            yield IDENTICAL.finding(
+                f"正文与上年（{last.report.year}年）报告相似度为{whole:.0%}（{parts}），"
+                f"达到雷同标准{threshold:.0%}，疑为照抄上年报告",
+                [],
+                line_loc(this_secs[common[0]].loc),
+            )
+    yield from _same_numbers(ctx, last, int(spec["numbers_min_nonzero"]))
+
+
+def _same_numbers(ctx: Context, last: Context, min_nonzero: int) -> Iterator[Finding]:
+    keys = [k for k in ctx.template.cell_keys() if last.has_key(k) and ctx.usable(k) and last.usable(k)]
+    nonzero = [k for k in keys if ctx.value(k) != 0]
+    if len(nonzero) < min_nonzero or any(ctx.value(k) != last.value(k) for k in keys):
+        return
+    yield IDENTICAL.finding(
+        f"三张表的全部{len(keys)}个数字与上年（{last.report.year}年）报告完全相同（其中{len(nonzero)}个不为0），"
+        f"疑为沿用上年数据",
+        [],
+        ctx.loc(nonzero[0]),
+    )

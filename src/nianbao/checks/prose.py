@@ -1,0 +1,102 @@
+"""A section's prose as sentences, each with the source line where it begins.
+
+Lines broken by PDF extraction are joined back; a line that starts with a heading
+mark (（一）, 一、, 1.) starts a new sentence, so a heading never runs into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nianbao.extract.normalize import fold_width
+from nianbao.report import Section
+
+_END = re.compile(r"[。！？；!?;]")
+_HEADING = re.compile(
+    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+)"
+)
+_WS = re.compile(r"[\s\u3000\u00a0]+")
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+QUOTE_MAX = 120
+HEADING_MAX = 30
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as printed, white space collapsed (for quoting)
+    norm: str  # white space removed, ASCII digits (for matching)
+    line_index: int  # index of the section-text line where it begins
+    section: int
+
+    def quote(self) -> str:
+        return self.text if len(self.text) <= QUOTE_MAX else self.text[: QUOTE_MAX - 1] + "…"
+
+
+def sentences(section: Section) -> list[Sentence]:
+    out: list[Sentence] = []
+    buf: list[str] = []
+    start = 0
+    for i, line in enumerate(section.text.split("\n")):
+        line = line.strip()
+        if not line:
+            continue
+        if buf and (_HEADING.match(line) or _is_heading("".join(buf))):
+            out.append(_make(buf, start, section.no))
+            buf = []
+        if not buf:
+            start = i
+        pos = 0
+        for m in _END.finditer(line):
+            buf.append(line[pos : m.end()])
+            out.append(_make(buf, start, section.no))
+            buf, start, pos = [], i, m.end()
+        if line[pos:]:
+            if not buf:
+                start = i
+            buf.append(line[pos:])
+    if buf:
+        out.append(_make(buf, start, section.no))
+    return [s for s in out if s.norm]
+
+
+def _is_heading(text: str) -> bool:
+    """A short line that starts with a heading mark is a heading of its own."""
+    return bool(_HEADING.match(text)) and len(text) <= HEADING_MAX
+
+
+def _make(parts: list[str], start: int, no: int) -> Sentence:
+    text = _WS.sub(" ", "".join(parts)).strip()
+    return Sentence(text=text, norm=fold_width(_WS.sub("", text)), line_index=start, section=no)
+
+
+def sentence_loc(section: Section, line_index: int) -> dict[str, Any]:
+    """The source location of a line of a section's text. The extractor may give the
+    source line of every text line (``loc["lines"]``); otherwise the lines are counted
+    from the heading."""
+    loc = section.loc
+    out: dict[str, Any] = {k: loc[k] for k in ("page",) if k in loc}
+    lines = loc.get("lines")
+    if isinstance(lines, list) and 0 <= line_index < len(lines):
+        out["line"] = lines[line_index]
+    elif isinstance(loc.get("line"), int):
+        out["line"] = loc["line"] + 1 + line_index
+    return out
+
+
+def cn_int(text: str) -> int | None:
+    """An integer written in digits or in Chinese numerals (三, 十二, 一百零五, 两)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGIT:
+            current = _CN_DIGIT[ch]
+        elif ch in _CN_UNIT:
+            total += (current or 1) * _CN_UNIT[ch]
+            current = 0
+        else:
+            return None
+    return total + current

@@ -1,0 +1,238 @@
+"""The report's shape (spec §4.4): its six sections, three tables and every cell, the
+template version against the data year, the year and the agency of the title."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, load_data, table_name
+from nianbao.checks.prose import sentence_loc, sentences
+from nianbao.report import Finding
+from nianbao.template import Row, Table, available, load
+
+SECTIONS = Rule("struct.sections", "error", "六个部分齐全，顺序正确", "structure")
+TABLES = Rule("struct.tables", "error", "表二、表三、表四齐全，行列完整", "structure")
+VERSION = Rule(
+    "struct.version",
+    "error",
+    "表格格式与数据年度相符（2020年及以前为2019年试行格式，2021年起为2021年格式），不混用",
+    "structure",
+)
+YEAR = Rule("struct.year", "error", "标题年度、统计期限年度与正文所写年度一致", "structure")
+AGENCY = Rule("struct.agency", "warning", "标题写明机关名称", "structure")
+EXTRA_ROWS = Rule("struct.extra_rows", "info", "表格中有全国统一格式以外的行或列", "structure")
+UNREADABLE = Rule("struct.unreadable", "warning", "表格中有未能读出的单元格（不参与计算，请核对原文）", "structure")
+SEC6_FEE = Rule("sec6.fee", "warning", "第六部分说明信息处理费的收取情况", "structure")
+
+RULES: tuple[Rule, ...] = (SECTIONS, TABLES, VERSION, YEAR, AGENCY, EXTRA_ROWS, UNREADABLE, SEC6_FEE)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
+_WS = re.compile(r"[\s\u3000]+")
+CANDIDATES_SHOWN = 3
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    yield from _sections(ctx)
+    yield from _tables(ctx)
+    yield from _version(ctx)
+    yield from _year(ctx)
+    yield from _agency(ctx)
+    yield from _extra_rows(ctx)
+    yield from _sec6_fee(ctx)
+
+
+def _section_loc(ctx: Context, no: int) -> dict[str, Any]:
+    sec = ctx.section(no)
+    return line_loc(sec.loc) if sec is not None else {}
+
+
+def _sections(ctx: Context) -> Iterator[Finding]:
+    found = [s.no for s in ctx.report.sections]
+    for sec in ctx.template.sections:
+        if sec.no in found:
+            continue
+        # where it should stand: before the next section found, else after the last one
+        near = next((s for s in ctx.report.sections if s.no > sec.no), None) or next(
+            (s for s in reversed(ctx.report.sections) if s.no < sec.no), None
+        )
+        yield SECTIONS.finding(
+            f"缺少第{CN_DIGITS[sec.no]}部分“{CN_DIGITS[sec.no]}、{sec.title}”",
+            [],
+            line_loc(near.loc) if near is not None else {},
+        )
+    for prev, cur in zip(ctx.report.sections, ctx.report.sections[1:], strict=False):
+        if cur.no <= prev.no:
+            yield SECTIONS.finding(
+                f"第{CN_DIGITS[cur.no]}部分“{cur.title}”出现在第{CN_DIGITS[prev.no]}部分“{prev.title}”之后，顺序不对",
+                [],
+                line_loc(cur.loc),
+            )
+
+
+def _tables(ctx: Context) -> Iterator[Finding]:
+    for table in ctx.template.tables:
+        keys = [k for *_, k in table.cells()]
+        if all(ctx.status(k) == "missing" for k in keys):
+            yield TABLES.finding(
+                f"未找到{table_name(table)}“{table.title}”（第{CN_DIGITS[table.section]}部分）",
+                keys,
+                _section_loc(ctx, table.section),
+            )
+            continue
+        for block in table.blocks:
+            for row in block.rows:
+                row_keys = [table.cell_key(row, c) for c in block.columns]
+                if all(ctx.status(k) == "missing" for k in row_keys):
+                    yield TABLES.finding(
+                        f"{table_name(table)}缺少“{row.label}”{_row_word(table)}",
+                        row_keys,
+                        _section_loc(ctx, table.section),
+                    )
+                else:
+                    yield from _unreadable(ctx, table, row, [(c.label, table.cell_key(row, c)) for c in block.columns])
+
+
+def _row_word(table: Table) -> str:
+    return "组" if table.layout == "flat" else "行"
+
+
+def _unreadable(ctx: Context, table: Table, row: Row, cols: list[tuple[str, str]]) -> Iterator[Finding]:
+    """One finding per row for its cells that were not read (unreadable, or missing in a
+    row that was found): they are left out of every sum."""
+    bad = [(label, k) for label, k in cols if ctx.status(k) in ("unreadable", "missing")]
+    if not bad:
+        return
+    parts = []
+    for label, k in bad:
+        prov = ctx.report.provenance.get(k)
+        raw = prov.raw if prov is not None else None
+        parts.append(f"“{label}”（原文“{raw}”）" if raw else f"“{label}”（未找到）")
+    notes = {p.note for _l, k in bad if (p := ctx.report.provenance.get(k)) is not None and p.note}
+    place = f"{table_name(table)}“{row.label}”{_row_word(table)}"
+    message = f"{place}：{'、'.join(parts)}未能读出数字，不参与计算，请核对原文"
+    if notes:
+        message += f"（{'；'.join(sorted(notes))}）"
+    candidates = next((p.candidates for _l, k in bad if (p := ctx.report.provenance.get(k)) and p.candidates), None)
+    if candidates:
+        shown = "；".join(
+            "、".join(f"{_short(ctx, k)}={fmt(v)}" for k, v in c.items()) for c in candidates[:CANDIDATES_SHOWN]
+        )
+        message += f"。可能的读法{len(candidates)}种，如：{shown}"
+    keys = [k for _l, k in bad]
+    loc = next((ctx.loc(k) for k in keys if ctx.loc(k)), _section_loc(ctx, table.section))
+    yield UNREADABLE.finding(message, keys, loc)
+
+
+def _short(ctx: Context, key: str) -> str:
+    return ctx.template.column(key).label if ctx.has_key(key) else key
+
+
+def _version(ctx: Context) -> Iterator[Finding]:
+    t, year = ctx.template, ctx.report.year
+    loc = _section_loc(ctx, 2)
+    if year is not None and (year < t.year_from or (t.year_to is not None and year > t.year_to)):
+        expected = next(
+            (
+                load(v)
+                for v in available()
+                if load(v).year_from <= year and (load(v).year_to is None or year <= load(v).year_to)
+            ),
+            None,
+        )
+        should = f"应使用《{expected.name}》（{expected.basis}）" if expected else "不适用现有任何格式"
+        yield VERSION.finding(
+            f"本报告为{year}年度报告，{should}，但表格为《{t.name}》（{t.basis}，适用于{t.year_from}年起的报告）",
+            [],
+            loc,
+        )
+    markers: dict[str, list[str]] = {}
+    for item in ctx.report.template_evidence:
+        version, sep, marker = item.partition(": ")
+        if sep:
+            markers.setdefault(version, []).append(marker)
+    least = int(ctx.params["mixed_version_min_markers"])
+    for version, words in markers.items():
+        if version != t.version and len(words) >= least:
+            yield VERSION.finding(
+                f"表格为{t.version}年格式，但出现{version}年格式的栏目（{'、'.join(words)}），疑似混用新旧模板",
+                [],
+                loc,
+                severity="warning",
+            )
+
+
+def _year(ctx: Context) -> Iterator[Finding]:
+    report = ctx.report
+    info = report.year_info
+    if report.year is None:
+        yield YEAR.finding("未能确定报告年度：标题和统计期限均未写明年度", [], {"field": "title"}, severity="warning")
+        return
+    if info is not None and info.title_year and info.period_year and info.title_year != info.period_year:
+        yield YEAR.finding(
+            f"标题年度（{info.title_year}年）与统计期限年度（{info.period_year}年）不一致", [], {"field": "title"}
+        )
+    sec = ctx.section(1)
+    if sec is None:
+        return
+    counts: Counter[int] = Counter()
+    first: dict[int, int] = {}
+    for sent in sentences(sec):
+        for y in _YEAR.findall(sent.norm):
+            counts[int(y)] += 1
+            first.setdefault(int(y), sent.line_index)
+    if counts[report.year] > 0 or not counts:
+        return
+    other, n = counts.most_common(1)[0]
+    if n >= int(ctx.params["text_year_min_mentions"]):
+        yield YEAR.finding(
+            f"{CN_DIGITS[1]}、{sec.title}：{n}处写“{other}年”，未出现本报告年度{report.year}年，疑为沿用其他年度的文字",
+            [],
+            sentence_loc(sec, first[other]),
+            severity="warning",
+        )
+
+
+def _agency(ctx: Context) -> Iterator[Finding]:
+    title, agency = ctx.report.title, ctx.report.agency
+    where = {"field": "title"}
+    if not title:
+        yield AGENCY.finding("未找到报告标题，无法确认机关名称", [], where)
+    elif not agency:
+        yield AGENCY.finding(f"标题“{title}”未写明机关名称", [], where)
+    elif _WS.sub("", agency) not in _WS.sub("", title):
+        yield AGENCY.finding(f"标题“{title}”未写明机关名称（正文中的机关为“{agency}”）", [], where)
+
+
+def _extra_rows(ctx: Context) -> Iterator[Finding]:
+    for row in ctx.report.extra_rows:
+        label = row.get("label") or row.get("text") or "、".join(str(v) for v in row.values() if isinstance(v, str))
+        table = row.get("table")
+        where = f"{table_name(ctx.template.table(table))}中" if table in {t.key for t in ctx.template.tables} else ""
+        loc = row.get("loc") if isinstance(row.get("loc"), dict) else {}
+        yield EXTRA_ROWS.finding(f"{where}有全国统一格式以外的行或列：“{label}”（已保留，未参与计算）", [], loc)
+
+
+def _sec6_fee(ctx: Context) -> Iterator[Finding]:
+    fees = load_data("phrases.yaml")["fees"]
+    year = ctx.report.year
+    if year is not None and year < int(ctx.params["fee_from_year"]):
+        return
+    sections = [s for no in fees["sections"] if (s := ctx.section(no)) is not None]
+    if not sections:
+        return
+    if any(word in s.text for s in sections for word in fees["mention"]):
+        return
+    key = fees["billed_key"]
+    keys: list[str] = []
+    extra = ""
+    if ctx.has_key(key) and ctx.usable(key) and ctx.value(key) > 0:
+        keys = [key]
+        extra = f"；{ctx.template.describe(key)}为{fmt(ctx.value(key))}，说明曾发出收费通知"
+    sec = sections[0]
+    yield SEC6_FEE.finding(
+        f"{CN_DIGITS[sec.no]}、{sec.title}：未说明信息处理费的收取情况（国办函〔2020〕109号）{extra}",
+        keys,
+        line_loc(sec.loc),
+    )

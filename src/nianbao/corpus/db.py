@@ -1,0 +1,297 @@
+"""The corpus database: SQLAlchemy 2 models of the four tables, the engine for a URL, and the
+two translations between a parsed Report and its rows (store and load).
+
+The schema is created and upgraded only by the Alembic migrations in ``migrations/``, applied
+when a database is opened; the models here must match them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Double,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from nianbao.corpus.worker import StoredReport
+from nianbao.errors import NianbaoError
+from nianbao.report import Finding, Report, Source
+
+DEFAULT_URL = "sqlite:///nianbao.sqlite"
+# not in errors.py: the database named by --db cannot be opened or reached
+E_DB = "E_DB"
+SCOPE_REPORT = "report"
+SCOPE_CROSSYEAR = "crossyear"
+
+# an autoincrementing 64-bit key; SQLite autoincrements only a column declared INTEGER
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    # named constraints, so that later migrations can alter them on SQLite too (batch mode)
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class FileRow(Base):
+    """Every file the ingest has seen once (by content): ingested (``ok``) or ``failed`` with why."""
+
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRow(Base):
+    """One parsed report. ``previous_id`` and ``linked`` belong to the linking across years."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(Text)
+    agency_norm: Mapped[str | None] = mapped_column(String(200), index=True)
+    region: Mapped[str | None] = mapped_column(String(100), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    template: Mapped[str | None] = mapped_column(String(16))
+    published: Mapped[str | None] = mapped_column(String(32))
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    linked: Mapped[bool] = mapped_column(Boolean, index=True)
+
+
+class ValueRow(Base):
+    """One cell of one report: the number (None when not read), its status and printed text.
+    Keyed by (report, cell key) and, on SQLite, stored in that key's order (WITHOUT ROWID): the
+    table is its own index, which keeps the database small (200 rows a report)."""
+
+    __tablename__ = "values"
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Double)
+    status: Mapped[str] = mapped_column(String(16))
+    raw: Mapped[str | None] = mapped_column(Text)
+    loc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class FindingRow(Base):
+    """A finding on a report; ``scope`` is ``crossyear`` for those made against last year's report."""
+
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(64), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    keys: Mapped[list[str]] = mapped_column(JSON)
+    loc: Mapped[dict[str, Any]] = mapped_column(JSON)
+    scope: Mapped[str] = mapped_column(String(16))
+
+
+files = FileRow.__table__
+reports = ReportRow.__table__
+values = ValueRow.__table__
+findings = FindingRow.__table__
+
+
+def engine_url(url: str) -> str:
+    """The URL as SQLAlchemy needs it: plain ``postgresql://`` goes through psycopg 3."""
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(engine_url(url))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """Cascading deletes need foreign keys on; WAL lets readers work during an ingest and,
+    with synchronous=NORMAL, still keeps every committed report through a crash of the process."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def open_db(url: str = DEFAULT_URL) -> Engine:
+    """An engine on the database at ``url``, its schema brought up to date first."""
+    from nianbao.corpus.migrations import upgrade
+
+    try:
+        engine = make_engine(url)
+        upgrade(engine)
+    except (ArgumentError, OperationalError, NoSuchModuleError) as e:
+        raise NianbaoError(E_DB, f"无法打开数据库 {url}：{str(e).splitlines()[0]}") from None
+    return engine
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def insert_file(
+    conn: Connection, source: Source, status: str, error_code: str | None = None, error: str | None = None
+) -> int:
+    row = {
+        "sha256": source.sha256,
+        "path": source.path,
+        "format": source.format or None,
+        "size": source.size or 0,
+        "status": status,
+        "error_code": error_code,
+        "error": error,
+        "ingested_at": now(),
+    }
+    return int(conn.execute(insert(files).values(row)).inserted_primary_key[0])
+
+
+def insert_report(
+    conn: Connection, file_id: int, report: Report, agency_norm: str | None, region: str | None
+) -> int:
+    """The report, its cells and its own findings (scope ``report``)."""
+    row = {
+        "file_id": file_id,
+        "title": report.title,
+        "agency": report.agency,
+        "agency_norm": agency_norm,
+        "region": region,
+        "year": report.year,
+        "template": report.template,
+        "published": report.published,
+        "sections": [s.model_dump(mode="json") for s in report.sections],
+        "previous_id": None,
+        # nothing to link without an agency and a year
+        "linked": agency_norm is None or report.year is None,
+    }
+    report_id = int(conn.execute(insert(reports).values(row)).inserted_primary_key[0])
+    cells = [
+        {
+            "report_id": report_id,
+            "key": key,
+            "value": value,
+            "status": prov.status if prov else ("missing" if value is None else "ok"),
+            "raw": prov.raw if prov else None,
+            "loc": prov.loc if prov and prov.loc else None,
+        }
+        for key, value in report.values.items()
+        for prov in [report.provenance.get(key)]
+    ]
+    if cells:
+        conn.execute(insert(values), cells)
+    insert_findings(conn, report_id, report.findings, SCOPE_REPORT)
+    return report_id
+
+
+def insert_findings(conn: Connection, report_id: int, found: list[Finding], scope: str) -> None:
+    if found:
+        conn.execute(
+            insert(findings),
+            [
+                {
+                    "report_id": report_id,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "keys": list(f.keys),
+                    "loc": dict(f.loc),
+                    "scope": scope,
+                }
+                for f in found
+            ],
+        )
+
+
+def delete_file(conn: Connection, sha256: str) -> None:
+    """Forget a file (``--force``): its report, cells and findings go with it (cascade), and the
+    other reports of its agency are marked for linking again."""
+    file_id = conn.execute(select(files.c.id).where(files.c.sha256 == sha256)).scalar()
+    if file_id is None:
+        return
+    norm = conn.execute(select(reports.c.agency_norm).where(reports.c.file_id == file_id)).scalar()
+    if norm is not None:
+        conn.execute(update(reports).where(reports.c.agency_norm == norm).values(linked=False))
+    conn.execute(delete(files).where(files.c.id == file_id))
+
+
+def fetch_report(conn: Connection, report_id: int) -> StoredReport:
+    """A stored report, its cells in its template's order."""
+    r = conn.execute(
+        select(reports, files.c.path, files.c.sha256, files.c.format, files.c.size)
+        .join(files, files.c.id == reports.c.file_id)
+        .where(reports.c.id == report_id)
+    ).one()
+    rows = conn.execute(
+        select(values.c.key, values.c.value, values.c.status, values.c.raw, values.c.loc).where(
+            values.c.report_id == report_id
+        )
+    ).all()
+    order = cell_order(r.template)
+    cells = sorted((tuple(c) for c in rows), key=lambda c: (order.get(c[0], len(order)), c[0]))
+    return StoredReport(
+        path=r.path,
+        sha256=r.sha256,
+        format=r.format or "",
+        size=r.size,
+        title=r.title,
+        agency=r.agency,
+        year=r.year,
+        template=r.template,
+        published=r.published,
+        sections=list(r.sections or []),
+        cells=cells,  # type: ignore[arg-type]
+    )
+
+
+@cache
+def cell_order(template: str | None) -> dict[str, int]:
+    """Cell key → its place in the template (rows are stored by key; reports list them in this order)."""
+    from nianbao.template import available, load
+
+    if template not in available():
+        return {}
+    return {k: i for i, k in enumerate(load(template).cell_keys())}

@@ -1,0 +1,282 @@
+"""Totals and distributions over the corpus, overall or by year, region or agency: applications
+received and how they ended, the share granted, appeals and their results, and the reports with
+findings by rule. Sums are made by the database; which rows count as which outcome comes from the
+template (a row's group, e.g. （三）不予公开), so the 2019 and 2021 formats add up together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+
+from nianbao.corpus.db import findings, reports, values
+from nianbao.template import Template, available, load
+
+By = Literal["year", "region", "agency"]
+ALL = "全部"
+UNKNOWN = "（不详）"
+APPLICATIONS = "applications"
+APPEALS = "appeals"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The cells the statistics read, as the newest template names them."""
+
+    received: str
+    carried_over: str
+    results_total: str
+    carried_forward: str
+    granted: str
+    partially_granted: str
+    outcomes: dict[str, str]  # cell key (column total) → outcome label, for every template
+    outcome_labels: list[str]
+    appeal_groups: list[tuple[str, str]]  # row key, label
+    appeal_columns: list[tuple[str, str]]  # column key, label
+
+
+def layout() -> Layout:
+    newest = load(available()[0])
+    t3 = newest.table(APPLICATIONS)
+    rows = [r.key for r in t3.all_rows()]
+    total = t3.blocks[0].columns[-1].key
+    outcomes: dict[str, str] = {}
+    labels: list[str] = []
+    for version in available():
+        for key, label in _outcomes(load(version)).items():
+            outcomes[key] = label
+            if label not in labels:
+                labels.append(label)
+    t4 = newest.table(APPEALS)
+    return Layout(
+        received=f"{APPLICATIONS}.{rows[0]}.{total}",
+        carried_over=f"{APPLICATIONS}.{rows[1]}.{total}",
+        results_total=f"{APPLICATIONS}.{rows[-2]}.{total}",
+        carried_forward=f"{APPLICATIONS}.{rows[-1]}.{total}",
+        granted=f"{APPLICATIONS}.{rows[2]}.{total}",
+        partially_granted=f"{APPLICATIONS}.{rows[3]}.{total}",
+        outcomes=outcomes,
+        outcome_labels=labels,
+        appeal_groups=[(r.key, r.label) for r in t4.blocks[0].rows],
+        appeal_columns=[(c.key, c.label) for c in t4.blocks[0].columns],
+    )
+
+
+def _outcomes(template: Template) -> dict[str, str]:
+    """The result rows of table 三 (between the two carried rows and the total), each under its
+    group's label, or its own label when it stands directly under “本年度办理结果”."""
+    t3 = template.table(APPLICATIONS)
+    rows = t3.all_rows()
+    total = t3.blocks[0].columns[-1].key
+    results = rows[2:-2]
+    top = results[0].group
+    return {
+        f"{t3.key}.{r.key}.{total}": ((r.head or r.label) if r.group == top else r.group or r.label) for r in results
+    }
+
+
+@dataclass
+class Group:
+    name: str
+    reports: int = 0
+    sums: dict[str, float] = field(default_factory=dict)
+    errors: int = 0  # reports with at least one finding of severity error
+
+    def get(self, key: str) -> float:
+        return self.sums.get(key, 0.0)
+
+
+@dataclass
+class RuleCount:
+    rule: str
+    description: str
+    severity: str
+    reports: int
+
+
+@dataclass
+class Stats:
+    by: By | None
+    layout: Layout
+    groups: list[Group]
+    rules: list[RuleCount]
+
+    def outcomes(self, g: Group) -> dict[str, float]:
+        out: dict[str, float] = dict.fromkeys(self.layout.outcome_labels, 0.0)
+        for key, label in self.layout.outcomes.items():
+            out[label] += g.get(key)
+        return out
+
+    def granted_share(self, g: Group) -> float | None:
+        total = g.get(self.layout.results_total)
+        return g.get(self.layout.granted) / total if total else None
+
+    def partial_share(self, g: Group) -> float | None:
+        total = g.get(self.layout.results_total)
+        return g.get(self.layout.partially_granted) / total if total else None
+
+    def appeal(self, g: Group, row: str, col: str) -> float:
+        return g.get(f"{APPEALS}.{row}.{col}")
+
+    def corrected_share(self, g: Group) -> float | None:
+        """Of the appeals decided (all but pending), the share whose result was corrected."""
+        cols = [c for c, _ in self.layout.appeal_columns]
+        decided = corrected = 0.0
+        for row, _ in self.layout.appeal_groups:
+            decided += sum(self.appeal(g, row, c) for c in cols[:3])
+            corrected += self.appeal(g, row, cols[1])
+        return corrected / decided if decided else None
+
+
+def compute(engine: Engine, by: By | None = None) -> Stats:
+    lay = layout()
+    column = {"year": reports.c.year, "region": reports.c.region, "agency": reports.c.agency_norm}.get(by or "")
+    keys = [lay.received, lay.carried_over, lay.results_total, lay.carried_forward, *lay.outcomes]
+    keys += [f"{APPEALS}.{r}.{c}" for r, _ in lay.appeal_groups for c, _ in lay.appeal_columns]
+    keys = list(dict.fromkeys(keys))
+    groups: dict[str, Group] = {}
+
+    def group(value: object) -> Group:
+        name = ALL if column is None else (UNKNOWN if value is None else str(value))
+        return groups.setdefault(name, Group(name))
+
+    with engine.connect() as conn:
+        gcol = column if column is not None else reports.c.id.is_(None)
+        for gv, n in conn.execute(select(gcol, func.count()).group_by(gcol)):
+            group(gv).reports += n
+        sums = conn.execute(
+            select(gcol, values.c.key, func.sum(values.c.value))
+            .join(reports, reports.c.id == values.c.report_id)
+            .where(values.c.key.in_(keys))
+            .group_by(gcol, values.c.key)
+        )
+        for gv, key, total in sums:
+            g = group(gv)
+            g.sums[key] = g.sums.get(key, 0.0) + float(total or 0)
+        erring = conn.execute(
+            select(gcol, func.count(findings.c.report_id.distinct()))
+            .join(reports, reports.c.id == findings.c.report_id)
+            .where(findings.c.severity == "error")
+            .group_by(gcol)
+        )
+        for gv, n in erring:
+            group(gv).errors += n
+        per_rule = conn.execute(
+            select(findings.c.rule, findings.c.severity, func.count(findings.c.report_id.distinct()))
+            .group_by(findings.c.rule, findings.c.severity)
+        ).all()
+    return Stats(by, lay, _ordered(groups, by), _rules(per_rule))
+
+
+def _ordered(groups: dict[str, Group], by: By | None) -> list[Group]:
+    def key(g: Group) -> tuple[int, object]:
+        if g.name == UNKNOWN:
+            return (2, "")
+        if by == "year":
+            return (0, int(g.name))
+        return (1, g.name) if by is None else (0, g.name)
+
+    return sorted(groups.values(), key=key)
+
+
+def _rules(rows: list[tuple[str, str, int]]) -> list[RuleCount]:
+    from nianbao.checks import RULES
+
+    described = {r.id: r.description_zh for r in RULES}
+    merged: dict[tuple[str, str], int] = defaultdict(int)
+    for rule, severity, n in rows:
+        merged[(rule, severity)] += n
+    order = {"error": 0, "warning": 1, "info": 2}
+    out = [RuleCount(rule, described.get(rule, ""), sev, n) for (rule, sev), n in merged.items()]
+    return sorted(out, key=lambda r: (order.get(r.severity, 3), -r.reports, r.rule))
+
+
+BY_ZH: dict[str, str] = {"year": "年度", "region": "地区", "agency": "机关"}
+_NUMBERING = re.compile(r"^（[一二三四五六七八九十]+）")
+
+
+def short_label(label: str) -> str:
+    """An outcome's label without its numbering: （一）予以公开 → 予以公开."""
+    return _NUMBERING.sub("", label)
+
+
+def _n(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1%}"
+
+
+def overview_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
+    """概况: per group, the reports, applications received and carried, results, the shares granted."""
+    lay = stats.layout
+    head = [BY_ZH.get(stats.by or "", "范围"), "报告数", "新收申请", "上年结转", "办理总计",
+            "予以公开", "部分公开", "结转下年", "有错误的报告"]
+    rows = [
+        [g.name, _n(g.reports), _n(g.get(lay.received)), _n(g.get(lay.carried_over)), _n(g.get(lay.results_total)),
+         _pct(stats.granted_share(g)), _pct(stats.partial_share(g)), _n(g.get(lay.carried_forward)), _n(g.errors)]
+        for g in stats.groups
+    ]
+    return head, rows
+
+
+def outcome_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
+    """办理结果: how the applications ended, in counts and in shares of the results' total."""
+    head = [BY_ZH.get(stats.by or "", "范围"), *(short_label(label) for label in stats.layout.outcome_labels)]
+    rows = []
+    for g in stats.groups:
+        total = g.get(stats.layout.results_total)
+        rows.append([g.name] + [
+            f"{_n(v)}（{_pct(v / total if total else None)}）" for v in stats.outcomes(g).values()
+        ])
+    return head, rows
+
+
+def appeal_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
+    """行政复议、行政诉讼: the total of each kind, then all kinds by result, and the share corrected."""
+    lay = stats.layout
+    total_col = lay.appeal_columns[-1][0]
+    head = [BY_ZH.get(stats.by or "", "范围"), *(label for _, label in lay.appeal_groups)]
+    head += [label for _, label in lay.appeal_columns[:-1]]
+    head.append("纠正率")
+    rows = []
+    for g in stats.groups:
+        row = [g.name] + [_n(stats.appeal(g, key, total_col)) for key, _ in lay.appeal_groups]
+        row += [_n(sum(stats.appeal(g, r, c) for r, _ in lay.appeal_groups)) for c, _ in lay.appeal_columns[:-1]]
+        rows.append([*row, _pct(stats.corrected_share(g))])
+    return head, rows
+
+
+def rule_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
+    head = ["规则", "严重程度", "说明", "报告数"]
+    severity = {"error": "错误", "warning": "警告", "info": "提示"}
+    return head, [[r.rule, severity.get(r.severity, r.severity), r.description, _n(r.reports)] for r in stats.rules]
+
+
+SECTIONS = (
+    ("概况", overview_rows),
+    ("办理结果", outcome_rows),
+    ("行政复议、行政诉讼", appeal_rows),
+    ("检查发现（按规则，报告数）", rule_rows),
+)
+
+
+def print_stats(stats: Stats, console: Console | None = None) -> None:
+    console = console or Console()
+    for title, make in SECTIONS:
+        head, rows = make(stats)
+        table = Table(title=title, title_justify="left")
+        for i, h in enumerate(head):
+            table.add_column(h, justify="left" if i == 0 or (make is rule_rows and i < 3) else "right")
+        for row in rows:
+            table.add_row(*row)
+        if not rows:
+            table.add_row(*(["（无）"] + [""] * (len(head) - 1)))
+        console.print(table)

@@ -1,0 +1,135 @@
+"""The work of one file, as a worker process does it: bytes → checked Report, or the reason
+there is none. Kept apart from the ingest so that a worker imports only the parser and the
+checks (no database, no progress display), and starts fast.
+"""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass
+from typing import Any
+
+from nianbao.errors import NianbaoError
+from nianbao.report import Finding, Provenance, Report, Section, Source
+
+# not in errors.py: a failure of ours (a bug or a crash), not of the file; recorded all the same
+E_INTERNAL = "E_INTERNAL"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to parse, with its bytes: a worker needs no access to the parent's disk."""
+
+    path: str
+    sha256: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back: the checked report, or the reason there is none."""
+
+    path: str
+    sha256: str
+    size: int
+    format: str | None
+    report: Report | None = None
+    error_code: str | None = None
+    error: str | None = None
+    worker_peak_kb: int = 0
+
+    @property
+    def source(self) -> Source:
+        return Source(path=self.path, sha256=self.sha256, format=self.format or "", size=self.size)
+
+
+def process(job: Job) -> Outcome:
+    """Parse and check one file (runs in a worker; pure: it reads no file, the bytes come with the job)."""
+    from nianbao.pipeline import parse_bytes
+    from nianbao.readers.detect import detect
+
+    base: dict[str, Any] = {"path": job.path, "sha256": job.sha256, "size": len(job.data)}
+    try:
+        report = parse_bytes(job.data, job.path)
+        report = report.model_copy(update={"findings": _checks(report)})
+        return Outcome(**base, format=report.source.format, report=report, worker_peak_kb=_peak_kb())
+    except NianbaoError as e:
+        code, reason = e.code, e.reason
+    except Exception as e:  # a bug must cost one file, not the run
+        code, reason = E_INTERNAL, f"内部错误：{type(e).__name__}: {e}"
+    try:
+        fmt: str | None = detect(job.data) if job.data else None
+    except NianbaoError:
+        fmt = None
+    return Outcome(**base, format=fmt, error_code=code, error=reason, worker_peak_kb=_peak_kb())
+
+
+def _checks(report: Report) -> list[Finding]:
+    from nianbao.checks import run_checks
+
+    return run_checks(report)
+
+
+def _peak_kb() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A report as the database holds it, in plain data (cheap to read and to send to a worker)."""
+
+    path: str
+    sha256: str
+    format: str
+    size: int
+    title: str | None
+    agency: str | None
+    year: int | None
+    template: str | None
+    published: str | None
+    sections: list[dict[str, Any]]
+    cells: list[tuple[str, float | None, str, str | None, dict[str, Any] | None]]  # key, value, status, raw, loc
+
+    def report(self) -> Report:
+        """The Report again: enough of it (cells, provenance, sections) for the checks to run.
+        Built from the database's own rows, validated when they were stored, without validating
+        them again (that would cost more than the checks)."""
+        return Report.model_construct(
+            source=Source.model_construct(path=self.path, sha256=self.sha256, format=self.format, size=self.size),
+            title=self.title,
+            agency=self.agency,
+            year=self.year,
+            template=self.template,
+            published=self.published,
+            sections=[Section.model_construct(**s) for s in self.sections],
+            values={key: as_number(value) for key, value, *_ in self.cells},
+            provenance={
+                key: Provenance.model_construct(raw=raw, status=status, loc=loc or {})
+                for key, _, status, raw, loc in self.cells
+            },
+        )
+
+
+def as_number(v: float | None) -> int | float | None:
+    """A stored double back as the report had it: counts are integers."""
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else float(v)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A report and the same agency's report of the year before, to check against each other."""
+
+    report_id: int
+    report: StoredReport
+    previous: StoredReport
+
+
+def crossyear(pair: Pair) -> list[Finding]:
+    """The findings of the cross-year rules on one pair, as ``nianbao check`` makes them."""
+    from nianbao.checks import RULES, run_checks
+
+    rules = {r.id for r in RULES if r.family == "crossyear"}
+    found = run_checks(pair.report.report(), previous=pair.previous.report())
+    return [f for f in found if f.rule in rules]

@@ -1,0 +1,439 @@
+"""Page geometry shared by the PDF and OCR readers: positioned text → lines and grids.
+
+Both readers see a page as glyphs (a PDF character or an OCR'd text run, with its box)
+and ruled tables (cell boxes). This module turns them into Paragraph lines in reading
+order and Grids with merged cells expanded, finds tables without ruling lines from the
+word positions, and joins a table that runs over a page break.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from nianbao.document import Block, Cell, Grid, Loc, Paragraph
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down coordinates)
+
+_SNAP = 3.0  # points: cell edges closer than this are the same grid line
+_COL_TOL = 0.03  # share of a table's width: column rules this close on two pages are the same
+_NUMBER = re.compile(r"[\d.,，%\s-]+")
+_ENUM_START = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2018" <= ch <= "\u201f"
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """A piece of text with its box: one PDF character, or one OCR'd run of text."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    conf: float | None = None
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def height(self) -> float:
+        return max(self.bottom - self.top, 0.1)
+
+
+@dataclass
+class Line:
+    """Glyphs on one baseline, left to right, split into segments at wide gaps."""
+
+    segments: list[list[Glyph]]
+
+    @property
+    def glyphs(self) -> list[Glyph]:
+        return [g for s in self.segments for g in s]
+
+    @property
+    def bbox(self) -> BBox:
+        gs = self.glyphs
+        return (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs), max(g.bottom for g in gs))
+
+    def segment_texts(self) -> list[str]:
+        return [join_glyphs(s) for s in self.segments]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.segment_texts())
+
+    @property
+    def conf(self) -> float | None:
+        return min_conf(self.glyphs)
+
+
+def min_conf(glyphs: Iterable[Glyph]) -> float | None:
+    confs = [g.conf for g in glyphs if g.conf is not None]
+    return min(confs) if confs else None
+
+
+def join_glyphs(glyphs: Sequence[Glyph]) -> str:
+    """Glyphs of one line as text: a space where the gap is wider than a third of the
+    glyph height, except between two Chinese characters (justified text spreads them)."""
+    out: list[str] = []
+    prev: Glyph | None = None
+    for g in glyphs:
+        wide = prev is not None and g.x0 - prev.x1 > 0.3 * min(g.height, prev.height)
+        if wide and prev and not (is_cjk(prev.text[-1]) and is_cjk(g.text[0])) and not out[-1].endswith(" "):
+            out.append(" ")
+        out.append(g.text)
+        prev = g
+    return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+def group_lines(glyphs: Iterable[Glyph], gap_em: float = 1.6) -> list[Line]:
+    """Cluster glyphs into lines by vertical overlap; a gap wider than ``gap_em`` times
+    the line's glyph height starts a new segment (a column of a table without rules)."""
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
+        if not g.text.strip():
+            continue
+        if rows:
+            last = rows[-1]
+            top = statistics.median(x.top for x in last)
+            bottom = statistics.median(x.bottom for x in last)
+            overlap = min(bottom, g.bottom) - max(top, g.top)
+            if overlap > 0.5 * min(bottom - top, g.height):
+                last.append(g)
+                continue
+        rows.append([g])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        em = statistics.median(g.height for g in row)
+        segments: list[list[Glyph]] = [[row[0]]]
+        for g in row[1:]:
+            if g.x0 - segments[-1][-1].x1 > gap_em * em:
+                segments.append([g])
+            else:
+                segments[-1].append(g)
+        lines.append(Line(segments))
+    return lines
+
+
+def join_cell_lines(lines: Sequence[str]) -> str:
+    """The lines of one cell as one text. Labels wrapped inside a cell, and headers set
+    one character per line, are joined without a separator next to Chinese text."""
+    out = ""
+    for line in (s.strip() for s in lines):
+        if not line:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+def _snap(values: Iterable[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > _SNAP:
+            out.append(v)
+    return out
+
+
+def _index(lines: list[float], v: float) -> int:
+    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+
+
+@dataclass
+class TableBuild:
+    """A table being assembled: every grid position names the cell that covers it, so
+    that merged cells (and cells continued over a page break) stay one cell."""
+
+    xs: list[float]  # column boundaries on the first page it appears on
+    owner: list[list[int]]  # [row][col] → cell id
+    texts: dict[int, str] = field(default_factory=dict)
+    confs: dict[int, float | None] = field(default_factory=dict)
+    boxes: dict[int, BBox] = field(default_factory=dict)
+    pages: dict[int, int] = field(default_factory=dict)  # cell id → page
+    row_pages: list[int] = field(default_factory=list)
+    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
+    page: int = 1
+    last_bbox: BBox = (0.0, 0.0, 0.0, 0.0)  # the part on the last page it reaches
+    last_page: int = 1
+
+    @property
+    def width(self) -> int:
+        return len(self.xs) - 1
+
+    def rel_columns(self) -> list[float]:
+        span = (self.xs[-1] - self.xs[0]) or 1.0
+        return [(x - self.xs[0]) / span for x in self.xs]
+
+    def spans_rows(self, cid: int) -> int:
+        return sum(1 for row in self.owner if cid in row)
+
+    def to_grid(self) -> Grid:
+        seen: set[int] = set()
+        rows: list[list[Cell]] = []
+        origins: list[list[bool]] = []
+        for r, row in enumerate(self.owner):
+            cells: list[Cell] = []
+            flags: list[bool] = []
+            for c, cid in enumerate(row):
+                box = self.boxes.get(cid)
+                loc = Loc(page=self.pages.get(cid, self.row_pages[r]), row=r, col=c,
+                          bbox=_round(box) if box else None)
+                cells.append(Cell(self.texts.get(cid, ""), loc, confidence=self.confs.get(cid)))
+                flags.append(cid not in seen)
+                seen.add(cid)
+            rows.append(cells)
+            origins.append(flags)
+        return Grid(rows=rows, loc=Loc(page=self.page, bbox=_round(self.bbox)), origins=origins)
+
+
+def _round(b: BBox) -> BBox:
+    return (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
+
+
+def build_table(cells: Sequence[BBox], glyphs: Sequence[Glyph], page: int) -> TableBuild | None:
+    """A ruled table from its cell boxes and the glyphs inside. Grid lines are the cells'
+    edges; a cell covering several grid positions is a merged cell. Positions that no
+    cell covers (a rule missing in the source) become cells of their own."""
+    xs, ys = _snap(x for c in cells for x in (c[0], c[2])), _snap(y for c in cells for y in (c[1], c[3]))
+    if len(xs) < 3 or len(ys) < 2:
+        return None
+    owner = [[-1] * (len(xs) - 1) for _ in range(len(ys) - 1)]
+    boxes: dict[int, BBox] = {}
+    for cid, (x0, top, x1, bottom) in enumerate(cells):
+        c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top), _index(ys, bottom)
+        boxes[cid] = (x0, top, x1, bottom)
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                if owner[r][c] < 0:
+                    owner[r][c] = cid
+    next_id = len(cells)
+    for r, row in enumerate(owner):
+        for c, cid in enumerate(row):
+            if cid < 0:
+                row[c] = next_id
+                boxes[next_id] = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+                next_id += 1
+    inside: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        if not (xs[0] <= g.cx <= xs[-1] and ys[0] <= g.cy <= ys[-1]):
+            continue
+        r = max(0, min(len(ys) - 2, next(i for i in range(len(ys) - 1) if g.cy <= ys[i + 1])))
+        c = max(0, min(len(xs) - 2, next(i for i in range(len(xs) - 1) if g.cx <= xs[i + 1])))
+        inside.setdefault(owner[r][c], []).append(g)
+    table = TableBuild(xs=xs, owner=owner, boxes=boxes, row_pages=[page] * len(owner),
+                       bbox=(xs[0], ys[0], xs[-1], ys[-1]), page=page, last_page=page)
+    table.last_bbox = table.bbox
+    for cid in boxes:
+        gs = inside.get(cid, [])
+        table.texts[cid] = join_cell_lines([ln.text for ln in group_lines(gs, gap_em=1e9)])
+        table.confs[cid] = min_conf(gs)
+        table.pages[cid] = page
+    return table
+
+
+def cell_has_text(table: TableBuild, cid: int) -> bool:
+    return bool(table.texts.get(cid, "").strip())
+
+
+def _common_columns(prev: TableBuild, nxt: TableBuild) -> list[float] | None:
+    """The relative column boundaries of two parts of one table: when those of one part
+    are all among the other's (a part whose rows merge some columns draws fewer rules)."""
+    a, b = prev.rel_columns(), nxt.rel_columns()
+
+    def covered(xs: list[float], ys: list[float]) -> bool:
+        return all(any(abs(x - y) < _COL_TOL for y in ys) for x in xs)
+
+    if covered(a, b):
+        return b
+    if covered(b, a):
+        return a
+    return None
+
+
+def can_continue(prev: TableBuild, nxt: TableBuild) -> bool:
+    """The next page's table goes on with the same columns."""
+    return _common_columns(prev, nxt) is not None
+
+
+def _refine(table: TableBuild, rel: list[float]) -> None:
+    """Put the table on finer column boundaries: a column the new boundaries split becomes
+    one merged cell over the new columns."""
+    own = table.rel_columns()
+    old_of = [max(i for i in range(len(own) - 1) if own[i] <= (a + b) / 2 + 1e-9) for a, b in itertools.pairwise(rel)]
+    table.owner = [[row[c] for c in old_of] for row in table.owner]
+    span = table.xs[-1] - table.xs[0]
+    table.xs = [table.xs[0] + r * span for r in rel]
+
+
+def join_tables(prev: TableBuild, nxt: TableBuild) -> None:
+    """Append ``nxt`` (the same table on the next page) to ``prev``. A row cut by the page
+    break is joined into one row; a merged cell cut by it (a group label, or an empty
+    continuation of one) becomes one cell again."""
+    columns = _common_columns(prev, nxt)
+    if columns is None:
+        raise ValueError("tables with different columns cannot be joined")
+    _refine(prev, columns)
+    _refine(nxt, columns)
+    offset = max(prev.boxes) + 1
+    remap = {cid: cid + offset for cid in nxt.boxes}
+    top_row = [remap[c] for c in nxt.owner[0]]
+    bottom = prev.owner[-1]
+    for cid, new in remap.items():
+        prev.texts[new] = nxt.texts[cid]
+        prev.confs[new] = nxt.confs[cid]
+        prev.boxes[new] = nxt.boxes[cid]
+        prev.pages[new] = nxt.pages[cid]
+    new_rows = [[remap[c] for c in row] for row in nxt.owner]
+    n_prev = len(prev.owner)
+    prev.owner.extend(new_rows)
+    prev.row_pages.extend(nxt.row_pages)
+    prev.last_bbox, prev.last_page = nxt.last_bbox, nxt.last_page
+
+    def merge(old: int, new: int) -> None:
+        if old == new:
+            return
+        a, b = prev.texts.get(old, ""), prev.texts.get(new, "")
+        prev.texts[old] = join_cell_lines([a, b])
+        confs = [x for x in (prev.confs.get(old), prev.confs.get(new)) if x is not None]
+        prev.confs[old] = min(confs) if confs else None
+        for row in prev.owner[n_prev:]:
+            for c, cid in enumerate(row):
+                if cid == new:
+                    row[c] = old
+
+    texts_top = [prev.texts[c] for c in top_row]
+    texts_bottom = [prev.texts[c] for c in bottom]
+    continued_row = (
+        any(t.strip() for t in texts_top)
+        and all(not t.strip() or b.strip() for t, b in zip(texts_top, texts_bottom, strict=True))
+        and any(b.strip() and not t.strip() for t, b in zip(texts_top, texts_bottom, strict=True))
+        and not any(_ENUM_START.match(t) for t in texts_top if t.strip())
+    )
+    for c, (old, new) in enumerate(zip(bottom, top_row, strict=True)):
+        if c and bottom[c - 1] == old and top_row[c - 1] == new:
+            continue  # the same merged cell, handled at its first column
+        top_text = prev.texts[new].strip()
+        multi_row = prev.spans_rows(new) > 1 or prev.spans_rows(old) > 1
+        label_tail = not _ENUM_START.match(top_text) and not _NUMBER.fullmatch(top_text)
+        if continued_row or (multi_row and prev.texts[old].strip() and label_tail):
+            merge(old, new)
+    cut = prev.owner[n_prev]
+    later = {cid for row in prev.owner[n_prev + 1 :] for cid in row}
+    if continued_row and set(cut) <= set(bottom) and not set(cut) & later:
+        del prev.owner[n_prev]  # the row cut by the break is whole again in the row above
+        del prev.row_pages[n_prev]
+
+
+def lines_to_blocks(lines: Sequence[Line], page: int) -> list[tuple[float, Block]]:
+    """Text outside ruled tables: runs of two or more lines split into several segments
+    at the same places become a Grid (a table without rules); other lines Paragraphs.
+    Returns (top, block) so that the caller can interleave them with ruled tables."""
+    out: list[tuple[float, Block]] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and len(lines[j].segments) >= 2 and (
+            j == i or lines[j].bbox[1] - lines[j - 1].bbox[3] < 2.5 * (lines[j - 1].bbox[3] - lines[j - 1].bbox[1])
+        ):
+            j += 1
+        if j - i >= 2:
+            out.append((lines[i].bbox[1], _borderless_grid(lines[i:j], page)))
+            i = j
+            continue
+        line = lines[i]
+        text = "\t".join(line.segment_texts()) if len(line.segments) >= 2 else line.text
+        out.append((line.bbox[1], Paragraph(text, Loc(page=page, bbox=_round(line.bbox)), confidence=line.conf)))
+        i += 1
+    return out
+
+
+def _borderless_grid(lines: Sequence[Line], page: int) -> Grid:
+    """Columns from the line with the most segments: each segment of every line goes to
+    the column whose span holds its centre."""
+    model = max(lines, key=lambda ln: len(ln.segments))
+    centres = [(s[0].x0 + s[-1].x1) / 2 for s in model.segments]
+    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    rows: list[list[Cell]] = []
+    for r, line in enumerate(lines):
+        parts: list[list[list[Glyph]]] = [[] for _ in centres]
+        for seg in line.segments:
+            cx = (seg[0].x0 + seg[-1].x1) / 2
+            parts[sum(1 for b in bounds if cx > b)].append(seg)
+        row: list[Cell] = []
+        for c, segs in enumerate(parts):
+            gs = [g for s in segs for g in s]
+            box = (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs), max(g.bottom for g in gs)) \
+                if gs else None
+            row.append(Cell(" ".join(join_glyphs(s) for s in segs),
+                            Loc(page=page, row=r, col=c, bbox=_round(box) if box else None), confidence=min_conf(gs)))
+        rows.append(row)
+    x0 = min(ln.bbox[0] for ln in lines)
+    box = (x0, lines[0].bbox[1], max(ln.bbox[2] for ln in lines), lines[-1].bbox[3])
+    return Grid(rows=rows, loc=Loc(page=page, bbox=_round(box)))
+
+
+def renumber(blocks: Sequence[Block]) -> list[Block]:
+    """Give every Grid, and each of its cells, its index among the document's tables."""
+    out: list[Block] = []
+    n = 0
+    for b in blocks:
+        if isinstance(b, Grid):
+            rows = [[replace(c, loc=replace(c.loc, table=n)) for c in row] for row in b.rows]
+            b = Grid(rows=rows, loc=replace(b.loc, table=n), origins=b.origins)
+            n += 1
+        out.append(b)
+    return out
+
+
+@dataclass
+class PageContent:
+    """What one page holds: ruled tables and the lines of text outside them."""
+
+    number: int
+    tables: list[TableBuild]
+    lines: list[Line]
+
+
+def _is_margin(line: Line) -> bool:
+    """A running header or footer (page number): short, so it does not stop a table
+    from going on over the page break."""
+    return len(line.text.replace(" ", "")) <= 8
+
+
+def assemble(pages: Sequence[PageContent]) -> list[Block]:
+    """All pages as blocks in reading order, each table continued over a page break
+    joined to its start."""
+    items: list[tuple[float, Block | TableBuild]] = []
+    open_table: TableBuild | None = None  # a table with nothing but margins below it on its page
+    for page in pages:
+        tables = sorted(page.tables, key=lambda t: t.bbox[1])
+        candidates = list(tables)
+        if open_table is not None and tables and can_continue(open_table, tables[0]) and not any(
+            ln.bbox[3] <= tables[0].bbox[1] and not _is_margin(ln) for ln in page.lines
+        ):
+            join_tables(open_table, tables[0])
+            candidates = [open_table, *tables[1:]]
+            tables = tables[1:]
+        here: list[tuple[float, Block | TableBuild]] = [(t.bbox[1], t) for t in tables]
+        here.extend(lines_to_blocks(page.lines, page.number))
+        here.sort(key=lambda it: it[0])
+        items.extend(here)
+        lowest = max(candidates, key=lambda t: t.last_bbox[3], default=None)
+        open_table = lowest if lowest is not None and not any(
+            ln.bbox[1] >= lowest.last_bbox[3] and not _is_margin(ln) for ln in page.lines
+        ) else None
+    return renumber([it.to_grid() if isinstance(it, TableBuild) else it for _, it in items])

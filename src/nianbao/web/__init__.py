@@ -1,0 +1,1 @@
+"""``nianbao serve``: the web pages and the JSON API over parse, check, render and the corpus."""

@@ -1,0 +1,84 @@
+"""The web app: ``create_app`` assembles the API, the pages, the static files, the limits and
+the worker processes; ``app_from_env`` is the same for ``uvicorn --factory`` (``nianbao serve``)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from nianbao.web import api, errors, pages
+from nianbao.web.middleware import BodyLimit, SecurityHeaders
+from nianbao.web.state import AppState, WebLimits
+from nianbao.web.store import UploadStore
+from nianbao.web.worker import WorkerPool
+
+
+def create_app(
+    db_url: str | None = None, data_dir: str | Path | None = None, limits: WebLimits | None = None
+) -> FastAPI:
+    """The app. Uploads are kept in ``data_dir`` (a temporary directory when None, removed with
+    the app); ``db_url`` is the corpus database (``nianbao corpus``'s default when None)."""
+    limits = limits or WebLimits()
+    tmp = None
+    if data_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="nianbao-web-")
+        data_dir = tmp.name
+    state = AppState(
+        limits=limits,
+        pool=WorkerPool(limits.processes),
+        store=UploadStore(Path(data_dir) / "uploads", limits.keep_uploads, limits.keep_upload_bytes),
+        data_dir=Path(data_dir).resolve(),
+        db_url=db_url,
+        tmp=tmp,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(state.pool.start)
+        try:
+            yield
+        finally:
+            state.close()
+
+    app = FastAPI(
+        title="nianbao",
+        summary="政府信息公开工作年度报告：解析、检查、生成与汇总",
+        description="Parse, check and render China's government information disclosure annual reports, "
+        "and search the corpus. Errors are JSON `{code, message}` with the CLI's code and Chinese reason.",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.nianbao = state
+    errors.install(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    static = resources.files("nianbao.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.add_middleware(BodyLimit, limit=limits.max_request_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+ENV_DB = "NIANBAO_WEB_DB"
+ENV_DATA_DIR = "NIANBAO_WEB_DATA_DIR"
+ENV_PROCESSES = "NIANBAO_WEB_PROCESSES"
+
+
+def app_from_env() -> FastAPI:
+    """The app of ``nianbao serve``, configured by environment (one per server process)."""
+    processes = int(os.environ.get(ENV_PROCESSES) or WebLimits.processes)
+    return create_app(
+        db_url=os.environ.get(ENV_DB) or None,
+        data_dir=os.environ.get(ENV_DATA_DIR) or None,
+        limits=WebLimits(processes=processes),
+    )

@@ -1,0 +1,136 @@
+"""The JSON bodies of the API beyond the report contract (which is ``nianbao.report.Report``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from nianbao.report import Finding, Report
+
+RenderFormat = Literal["docx", "pdf", "html", "md"]
+
+
+class Summary(BaseModel):
+    """What a reviewer sees first: whose report, which year and format, how much is wrong."""
+
+    agency: str | None
+    year: int | None
+    template: str | None
+    format: str = Field(description="the file's format, told by its bytes")
+    errors: int
+    warnings: int
+    infos: int
+    cells: dict[str, int] = Field(description="how many cells have each status (ok, blank, missing, unreadable)")
+
+
+class CheckResult(BaseModel):
+    upload: str | None = Field(description="id of the stored upload, for /api/v1/uploads/{id}/source")
+    name: str = Field(description="the file name as sent (display only)")
+    summary: Summary
+    findings: list[Finding]
+    report: Report
+    previous: Summary | None = Field(default=None, description="last year's report, when one was sent")
+
+
+class SourceLineOut(BaseModel):
+    text: str
+    line: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    focus: bool = Field(description="the line the location names")
+
+
+class SourceExcerpt(BaseModel):
+    upload: str
+    name: str
+    format: str
+    lines: list[SourceLineOut]
+
+
+class LayoutCellOut(BaseModel):
+    row: int
+    col: int
+    kind: Literal["header", "label", "note", "value"]
+    text: str
+    key: str | None
+    rowspan: int
+    colspan: int
+
+
+class TableLayoutOut(BaseModel):
+    key: str
+    width: int
+    header_rows: int
+    rows: list[list[LayoutCellOut]]
+
+
+class SectionLayoutOut(BaseModel):
+    no: int
+    heading: str
+    tables: list[TableLayoutOut]
+
+
+class LayoutOut(BaseModel):
+    """A template's official table layout, with each value cell's key, kind and description."""
+
+    template: str
+    name: str
+    basis: str
+    sections: list[SectionLayoutOut]
+    kinds: dict[str, str] = Field(description="cell key → count (integer ≥ 0), decimal or signed")
+    cells: dict[str, str] = Field(description="cell key → its place in Chinese (表三“…”行“…”列)")
+    required_sections: list[int] = Field(description="sections that are prose only and must be written")
+
+
+class CorpusHit(BaseModel):
+    id: int
+    agency: str | None
+    year: int | None
+    template: str | None
+    region: str | None
+    errors: int = Field(description="findings of severity error")
+    warnings: int
+
+
+class CorpusPage(BaseModel):
+    total: int = Field(description="reports that match, in all pages")
+    items: list[CorpusHit]
+    years: list[int] = Field(description="every year in the corpus")
+
+
+class CorpusReportOut(BaseModel):
+    id: int
+    previous_id: int | None = Field(description="last year's report of the same agency, if in the corpus")
+    summary: Summary
+    findings: list[Finding]
+    report: Report
+
+
+class StatsGroup(BaseModel):
+    name: str = Field(description="the year, region or agency; 全部 when not grouped")
+    reports: int
+    reports_with_errors: int
+    received: float = Field(description="applications received this year (table 三, row 一, total)")
+    carried_over: float
+    results_total: float
+    carried_forward: float
+    granted_share: float | None = Field(description="予以公开 / 办理结果总计")
+    partial_share: float | None
+    corrected_share: float | None = Field(description="appeals decided whose result was corrected")
+    outcomes: dict[str, float] = Field(description="results by outcome (table 三 groups)")
+    appeals: dict[str, float] = Field(description="appeals by kind (table 四 totals)")
+
+
+class StatsRule(BaseModel):
+    rule: str
+    description: str
+    severity: str
+    reports: int
+
+
+class StatsOut(BaseModel):
+    by: Literal["year", "region", "agency"] | None
+    groups: list[StatsGroup]
+    rules: list[StatsRule]

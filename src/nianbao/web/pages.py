@@ -1,0 +1,113 @@
+"""The Chinese pages: upload and check, the fill-in form, and the corpus. Pages are Jinja2
+templates (autoescaped); the report views are drawn in the browser from the API's JSON by the
+scripts in static/, which set text, never markup."""
+
+from __future__ import annotations
+
+import secrets
+from importlib import resources
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
+
+from nianbao.errors import NianbaoError
+from nianbao.web.errors import status_of
+from nianbao.web.state import state_of
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(resources.files("nianbao.web").joinpath("templates")))
+PAGE = 50
+By = Literal["year", "region", "agency"]
+
+
+def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request) -> HTMLResponse:
+    max_mb = f"{state_of(request.app).limits.reader.max_bytes / 1e6:g}"
+    return _page(request, "index.html", nav="index", max_mb=max_mb)
+
+
+@router.get("/form", response_class=HTMLResponse)
+async def form(request: Request, template: Annotated[str, Query(pattern=r"^\d{4}$")] = "2021") -> HTMLResponse:
+    from nianbao.template import available
+
+    version = template if template in available() else available()[0]
+    return _page(request, "form.html", nav="form", version=version, versions=available())
+
+
+def _query(**params: object) -> str:
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+@router.get("/corpus", response_class=HTMLResponse)
+async def corpus(
+    request: Request,
+    agency: Annotated[str, Query(max_length=100)] = "",
+    year: Annotated[str, Query(max_length=4)] = "",
+    offset: Annotated[int, Query(ge=0, le=2**63 - 1 - PAGE)] = 0,
+) -> HTMLResponse:
+    from nianbao.web.corpus import search
+
+    state = state_of(request.app)
+    chosen = int(year) if year.isdigit() else None
+    try:
+        page = await run_in_threadpool(lambda: search(state.corpus(), agency.strip() or None, chosen, PAGE, offset))
+    except NianbaoError as e:
+        return _page(request, "corpus.html", nav="corpus", error=e, status=status_of(e.code))
+    prev_url = f"/corpus?{_query(agency=agency, year=chosen, offset=max(0, offset - PAGE))}" if offset else None
+    more = offset + len(page.items) < page.total
+    next_url = f"/corpus?{_query(agency=agency, year=chosen, offset=offset + PAGE)}" if more else None
+    return _page(
+        request, "corpus.html", nav="corpus", page=page, agency=agency, year=chosen, offset=offset,
+        prev_url=prev_url, next_url=next_url,
+    )
+
+
+@router.get("/corpus/reports/{report_id}", response_class=HTMLResponse)
+async def corpus_report(request: Request, report_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> HTMLResponse:
+    return _page(request, "corpus_report.html", nav="corpus", report_id=report_id)
+
+
+@router.get("/corpus/stats", response_class=HTMLResponse)
+async def stats(request: Request, by: Annotated[By | None, Query()] = None) -> HTMLResponse:
+    from nianbao.corpus.stats import BY_ZH, SECTIONS
+    from nianbao.web.corpus import stats as compute
+
+    state = state_of(request.app)
+    try:
+        computed = await run_in_threadpool(lambda: compute(state.corpus(), by))
+    except NianbaoError as e:
+        return _page(request, "stats.html", nav="stats", error=e, status=status_of(e.code))
+    sections = [(title, *make(computed)) for title, make in SECTIONS]
+    return _page(
+        request, "stats.html", nav="stats", by=by, groupings=list(BY_ZH.items()), sections=sections,
+        chart_url=f"/corpus/stats/chart.png?{_query(by=by)}",
+    )
+
+
+@router.get("/corpus/stats/chart.png")
+async def stats_chart(request: Request, by: Annotated[By | None, Query()] = None) -> Response:
+    """The charts of ``nianbao corpus stats --chart``, drawn in the data directory and sent."""
+    from nianbao.corpus.charts import write_chart
+    from nianbao.web.corpus import stats as compute
+
+    state = state_of(request.app)
+
+    def draw() -> bytes:
+        out = state.data_dir / "charts" / f"{secrets.token_hex(8)}.png"
+        out.parent.mkdir(exist_ok=True)
+        try:
+            write_chart(compute(state.corpus(), by), out)
+            return out.read_bytes()
+        finally:
+            out.unlink(missing_ok=True)
+
+    png = await run_in_threadpool(draw)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,48 @@
+"""``nianbao serve``: uvicorn running the app, with N server processes sharing one data directory."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+import tempfile
+
+from nianbao.web.app import ENV_DATA_DIR, ENV_DB, ENV_PROCESSES
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(host: str, port: int, db_url: str | None, workers: int, data_dir: str | None) -> None:
+    """Run until interrupted. Each server process gets worker processes for parsing in
+    proportion to the cores left to it; uploads go to ``data_dir`` (a temporary directory
+    removed at exit when None), so every server process can show any upload's source."""
+    import uvicorn
+
+    if not is_loopback(host):
+        print(f"nianbao: 注意：服务监听在 {host}，本机以外的计算机也能访问", file=sys.stderr)
+    workers = max(1, workers)
+    tmp = tempfile.TemporaryDirectory(prefix="nianbao-web-") if data_dir is None else None
+    os.environ[ENV_DATA_DIR] = tmp.name if tmp else data_dir or ""
+    os.environ[ENV_PROCESSES] = str(max(1, (os.cpu_count() or 1) // workers))
+    if db_url:
+        os.environ[ENV_DB] = db_url
+    try:
+        uvicorn.run(
+            "nianbao.web.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        if tmp is not None:
+            tmp.cleanup()

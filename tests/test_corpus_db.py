@@ -1,0 +1,63 @@
+"""The schema: made by the migrations shipped in the package, applied on open, equal to the models;
+agency names normalised and their regions read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from nianbao.corpus import db
+from nianbao.corpus.agencies import normalize, region
+from nianbao.corpus.migrations import current, head
+from nianbao.errors import NianbaoError
+from tests.corpus_support import KINDS, database
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_migrations_make_the_models_schema_on_open(kind: str, tmp_path: Path) -> None:
+    with database(kind, tmp_path) as url:
+        engine = db.open_db(url)
+        db.open_db(url).dispose()  # a second open finds it at head and does nothing
+        with engine.connect() as conn:
+            assert current(conn) == head() == "0001"
+            assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
+        names = set(inspect(engine).get_table_names())
+        assert {"files", "reports", "values", "findings", "alembic_version"} <= names
+        engine.dispose()
+
+
+def test_plain_postgresql_url_goes_through_psycopg() -> None:
+    assert db.engine_url("postgresql://u:p@127.0.0.1:5432/x") == "postgresql+psycopg://u:p@127.0.0.1:5432/x"
+    assert db.engine_url("sqlite:///a.sqlite") == "sqlite:///a.sqlite"
+
+
+def test_unreachable_database_is_an_error_with_a_reason() -> None:
+    with pytest.raises(NianbaoError) as e:
+        db.open_db("postgresql://nobody@127.0.0.1:1/none")
+    assert e.value.code == "E_DB" and "无法打开数据库" in e.value.reason
+
+
+@pytest.mark.parametrize(
+    ("name", "norm", "where"),
+    [
+        ("孟津区科技和工业信息化局", "孟津区科技和工业信息化局", "孟津区"),
+        ("孟津县 科技和工业信息化局", "孟津区科技和工业信息化局", "孟津县"),
+        ("洛阳市孟津区科技和工业信息化局", "孟津区科技和工业信息化局", "洛阳市孟津区"),
+        ("哈尔滨市阿城区工业信息科技局", "阿城区工业信息科技局", "哈尔滨市阿城区"),
+        ("ＸＸ区　城市管理局", "XX区城市管理局", "XX区"),
+        ("西工区科学技术局（区知识产权局）", "西工区科学技术局", "西工区"),
+        ("中共新安县委宣传部", "中共新安区委宣传部", "新安县"),
+        ("新疆维吾尔自治区乌鲁木齐市天山区教育局", "天山区教育局", "新疆维吾尔自治区乌鲁木齐市天山区"),
+        ("长白朝鲜族自治县民政局", "长白朝鲜族自治县民政局", "长白朝鲜族自治县"),
+        ("平潭综合实验区", "平潭综合实验区", "平潭综合实验区"),
+        ("区工业信息科技局", "区工业信息科技局", None),
+        ("城市管理局", "城市管理局", None),
+    ],
+)
+def test_agency_names_normalised(name: str, norm: str, where: str | None) -> None:
+    assert normalize(name) == norm
+    assert region(name) == where
