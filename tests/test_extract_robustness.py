@@ -86,3 +86,31 @@ def test_row_not_in_the_format_is_kept_apart() -> None:
         }
     ]
     assert report.values["active.licensing.decisions"] == 0
+
+
+def test_prose_before_a_table_is_the_sections_text() -> None:
+    """A sentence naming 行政复议 before 表四 is prose, not the table's header; 表三's header is not prose."""
+    text = _sample("002_4ecfdd6e8ff7f901.txt")
+    text = text.replace(
+        "#### 四、政府信息公开行政复议、行政诉讼情况\n",
+        "#### 四、政府信息公开行政复议、行政诉讼情况\n\n2023年，本机关未发生行政复议、行政诉讼。\n",
+    )
+    text = text.replace(
+        "### 三、收到和处理政府信息公开申请情况\n", "### 三、收到和处理政府信息公开申请情况\n\n本年度共收到申请0件。\n"
+    )
+    report = parse_bytes(text.encode(), "prose.md")
+    by_no = {s.no: s.text for s in report.sections}
+    assert by_no[4] == "2023年，本机关未发生行政复议、行政诉讼。"
+    assert by_no[3] == "本年度共收到申请0件。"
+    assert {p.status for p in report.provenance.values()} == {"ok"}
+
+
+def test_each_line_of_section_text_knows_its_source_line() -> None:
+    path = SAMPLES / "002_4ecfdd6e8ff7f901.txt"
+    source = path.read_text(encoding="utf-8").split("\n")
+    report = parse_bytes(path.read_bytes(), "002.md")
+    for section in report.sections:
+        lines = section.text.split("\n") if section.text else []
+        assert len(section.loc.get("lines", [])) == len(lines)
+        for text, no in zip(lines, section.loc.get("lines", []), strict=True):
+            assert source[no - 1].lstrip("# ").startswith(text[:10])

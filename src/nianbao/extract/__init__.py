@@ -141,26 +141,39 @@ def _sections(text: _Text, headings: list[Heading], table_starts: dict[int, int]
     out = []
     for i, h in enumerate(headings):
         end = headings[i + 1].start if i + 1 < len(headings) else len(text.text)
-        body = text.text[h.end : end]
+        body_end = end
         if h.no in table_starts:
             # the prose of a table section stops where its table begins
             first = table_starts[h.no]
             line = text.flow.line_of(first) if first < len(text.flow.norm) else None
-            if line is not None and text.starts[line] >= h.end:
-                body = text.text[h.end : min(end, text.starts[line])]
-            elif line is not None:
-                body = ""
-        out.append(Section(no=h.no, title=h.title.strip(), text=_clean(body), loc=text.loc(h.start).to_dict()))
+            if line is not None:
+                body_end = min(end, text.starts[line]) if text.starts[line] >= h.end else h.end
+        prose, lines = _clean(text, h.end, body_end)
+        loc = text.loc(h.start).to_dict()
+        if lines:
+            loc["lines"] = lines
+        out.append(Section(no=h.no, title=h.title.strip(), text=prose, loc=loc))
     return out
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s*")
 
 
-def _clean(body: str) -> str:
-    """Section prose: lines trimmed, blank lines and Markdown heading marks dropped."""
-    lines = [_MD_HEADING.sub("", ln.strip()) for ln in body.replace("\t", " ").split("\n")]
-    return "\n".join(ln for ln in lines if ln)
+def _clean(text: _Text, start: int, end: int) -> tuple[str, list[int]]:
+    """Section prose: lines trimmed, blank lines and Markdown heading marks dropped; and the
+    source line of each line kept (so that a finding can point at a sentence's line)."""
+    kept: list[str] = []
+    where: list[int] = []
+    pos = start
+    for raw in text.text[start:end].split("\n"):
+        line = _MD_HEADING.sub("", raw.replace("\t", " ").strip())
+        if line:
+            kept.append(line)
+            source = text.flow.line_locs[text.line_at(pos)].line
+            if source is not None:
+                where.append(source)
+        pos += len(raw) + 1
+    return "\n".join(kept), (where if len(where) == len(kept) else [])
 
 
 def _provenance(c: CellRead) -> Provenance:

@@ -404,6 +404,9 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
                 cursor = span[1]
     found_spans = [sp for sp in spans if sp]
     first_label = min([sp[0] for sp in found_spans] + [sp[0] for sp in block_spans if sp] + [end])
+    if table.note or table.column_header:
+        words = [table.note or "", table.column_header or ""] + [c.label for b in table.blocks for c in b.columns]
+        first_label = min(first_label, _header_start(flow, label_regex(tuple(w for w in words if w)), start, end))
     # each row's gap runs to the next thing found after it: a row label or a block label
     marks = sorted({sp[0] for sp in found_spans} | {sp[0] for sp in block_spans if sp} | {end})
     for row, span in zip(rows, spans, strict=True):
@@ -529,6 +532,24 @@ def _find_block(flow: Flow, block: Block, start: int, end: int) -> tuple[int, in
     return (m.start(), m.end()) if m else None
 
 
+_HEADER_RUN = 3  # header labels that must stand close together to open a table
+_HEADER_SPAN = 60  # within this many characters of Flow.norm
+
+
+def _header_start(flow: Flow, header: re.Pattern[str], start: int, end: int) -> int:
+    """Where a table's header begins: the first of several header labels standing close
+    together. A sentence of prose that names one or two of them (未发生行政复议、行政诉讼) is not it."""
+    matches = [
+        m.start()
+        for m in header.finditer(flow.norm, start, end)
+        if not any(ch in flow.tokens[flow.token_at(m.start())].text for ch in "。，；")
+    ]
+    for i, pos in enumerate(matches):
+        if len([q for q in matches[i : i + _HEADER_RUN] if q - pos <= _HEADER_SPAN]) >= _HEADER_RUN:
+            return pos
+    return end
+
+
 def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: int) -> TableRead:
     """A table whose cells all sit in one row after its header labels (T4)."""
     block = table.blocks[0]
@@ -536,10 +557,10 @@ def _read_flat(flow: Flow, table: Table, eqs: list[Equation], start: int, end: i
     labels = [x for r in block.rows for x in r.labels] + [x for c in block.columns for x in c.labels]
     labels += [g.label for g in table.column_groups]
     header = label_regex(tuple(labels))
-    opening = label_regex(block.rows[0].labels).search(flow.norm, start, end)
+    opening = _header_start(flow, header, start, end)
     first_label = end
     last_end = None
-    for m in header.finditer(flow.norm, opening.start() if opening else end, end):
+    for m in header.finditer(flow.norm, opening, end):
         if last_end is not None and any(p.kind != "blank" for p in _gap_pieces(flow, last_end, m.start())):
             break  # values came before this label: it is prose after the table
         first_label = min(first_label, m.start())
