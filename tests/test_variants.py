@@ -28,23 +28,15 @@ from nianbao.pipeline import parse_file
 from nianbao.template import load
 
 VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
-CERTAIN = ("ok", "blank")
+CERTAIN = ("ok", "ocr", "blank")
 TIMEOUT_S = 5.0
 MEMORY_CAP = 3 << 30
 
-# variants where the parser now reports a wrong number as certain (or runs away): the lead's work list
-_WRAPPED = "数字在窄单元格中折行（12429 → 1242/9），碎片当作总计读出，状态为 ok"
-_GLUED = "pypdf 布局模式把相邻两格粘成一个数（1534 131 → 1534131），状态为 ok"
-_DIGITS = "分开印出的多位数被按位拆分（612 → 6/1/2），状态为 ok"
+# variants where the parser reports a wrong number as certain (or runs away), with why: the work list
+_COMMA_WRAPPED = "千分位数字在窄单元格中折行（1,101 → “1,1” 与 “01”），碎片当作一个数读出，状态为 ok"
 KNOWN_WRONG: dict[str, str] = {
-    "official-big-pdftotext-layout": _WRAPPED,
-    "official-big-pdfplumber": _WRAPPED,
-    "official-skew-pdftotext-layout": _WRAPPED,
-    "official-skew-pdfplumber": _WRAPPED,
-    "official-comma-pdftotext-layout": _WRAPPED,
-    "official-comma-pdfplumber": _WRAPPED,
-    "official-big-pypdf-layout": _GLUED,
-    "official-skew-pypdf-layout": _GLUED,
+    "official-comma-pdfplumber": _COMMA_WRAPPED,
+    "official-comma-pdftotext-layout": _COMMA_WRAPPED,
 }
 
 

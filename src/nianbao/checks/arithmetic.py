@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.checks.base import Context, Rule, fmt, load_data, table_name
+from nianbao.checks.base import Context, Rule, fmt, load_data, rows_with, table_name
 from nianbao.report import Finding, Number
 from nianbao.template import Equation, Template
 
@@ -30,6 +30,12 @@ NONNEG_APPEALS = Rule("appeals.nonneg_int", "error", "表四每格为非负整�
 NONNEG_ACTIVE = Rule("active.nonneg", "error", "表二件数为非负整数，收费金额不为负", "arithmetic")
 FEES_UNIT = Rule("active.fees_unit", "info", "表二收费金额应以万元填报，疑似按元填写", "arithmetic")
 ISSUER = Rule("active.regulations_issuer", "warning", "县级及以下机关无规章制定权，表二规章件数应为0", "arithmetic")
+CHANGE_SIGN = Rule(
+    "active19.change_sign", "error", "表二（2019年试行格式）各行：上一年项目数量加本年增/减不为负", "arithmetic"
+)
+PUBLISHED_LE_TOTAL = Rule(
+    "active19.published_le_total", "warning", "表二（2019年试行格式）：本年新公开数量不超过对外公开总数量", "arithmetic"
+)
 
 RULES: tuple[Rule, ...] = (
     BALANCE,
@@ -43,6 +49,8 @@ RULES: tuple[Rule, ...] = (
     NONNEG_ACTIVE,
     FEES_UNIT,
     ISSUER,
+    CHANGE_SIGN,
+    PUBLISHED_LE_TOTAL,
 )
 _BY_ID = {r.id: r for r in RULES}
 _NONNEG = {"applications": NONNEG_APP, "appeals": NONNEG_APPEALS, "active": NONNEG_ACTIVE}
@@ -56,6 +64,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     yield from _nonneg(ctx)
     yield from _fees_unit(ctx)
     yield from _issuer(ctx)
+    yield from _change_sign(ctx)
+    yield from _published_le_total(ctx)
 
 
 # -- equations -------------------------------------------------------------------
@@ -229,3 +239,41 @@ def _issuer(ctx: Context) -> Iterator[Finding]:
         nonzero,
         ctx.loc(nonzero[0]),
     )
+
+
+# -- 2019 format: T2 items and documents (the rows that have these columns) --------------
+
+
+def _change_sign(ctx: Context) -> Iterator[Finding]:
+    """上一年项目数量 + 本年增/减 is this year's number of items: it cannot be negative."""
+    spec = ctx.params["items"]
+    table = ctx.template.table(spec["table"])
+    for row in rows_with(table, spec["before"], spec["change"]):
+        before, change = (f"{table.key}.{row.key}.{spec[n]}" for n in ("before", "change"))
+        if not (ctx.usable(before) and ctx.usable(change)):
+            continue
+        now = ctx.value(before) + ctx.value(change)
+        if now >= 0:
+            continue
+        yield CHANGE_SIGN.finding(
+            f"{table_name(table)}“{row.label}”行：“{ctx.template.column(before).label}”{fmt(ctx.value(before))}"
+            f"加“{ctx.template.column(change).label}”{fmt(ctx.value(change))}为{fmt(now)}，项目数量不能为负",
+            [before, change],
+            ctx.loc(change),
+        )
+
+
+def _published_le_total(ctx: Context) -> Iterator[Finding]:
+    """What was newly made public this year is part of what is public in all."""
+    spec = ctx.params["public"]
+    table = ctx.template.table(spec["table"])
+    for row in rows_with(table, spec["part"], spec["whole"]):
+        part, whole = (f"{table.key}.{row.key}.{spec[n]}" for n in ("part", "whole"))
+        if not (ctx.usable(part) and ctx.usable(whole)) or ctx.value(part) - ctx.value(whole) <= _EPS:
+            continue
+        yield PUBLISHED_LE_TOTAL.finding(
+            f"{table_name(table)}“{row.label}”行：“{ctx.template.column(part).label}”（{fmt(ctx.value(part))}）"
+            f"大于“{ctx.template.column(whole).label}”（{fmt(ctx.value(whole))}）",
+            [part, whole],
+            ctx.loc(part),
+        )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from nianbao.report import Finding, Number, Report, Section, Severity
-from nianbao.template import Table, Template, available, load, template_for_year
+from nianbao.template import Row, Table, Template, available, load, template_for_year
 
 Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -103,6 +103,12 @@ def report_template(report: Report) -> Template:
 def table_name(table: Table) -> str:
     """表二 / 表三 / 表四: tables are numbered after the section that holds them."""
     return f"表{CN_DIGITS[table.section]}"
+
+
+def rows_with(table: Table, *columns: str) -> list[Row]:
+    """The rows of ``table`` whose block has all these columns: a rule about those cells
+    applies to the template versions that have them, and to no other."""
+    return [r for b in table.blocks if set(columns) <= {c.key for c in b.columns} for r in b.rows]
 
 
 def fmt(v: Number | None) -> str:

@@ -1,19 +1,30 @@
 """Two consecutive reports of one agency (spec §4.6): the carry-over of requests, the
-stock of documents in force, and prose copied from last year (内容雷同)."""
+stock of documents in force (2021) or of items and public documents (2019 format), and
+prose copied from last year (内容雷同). A rule compares a cell only when both years'
+templates have it, so measures that differ between the formats are never compared."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
 
-from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, table_name
+from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, rows_with, table_name
 from nianbao.report import Finding, Report
 
 CARRY = Rule("xyear.carry", "error", "本年“上年结转”各列等于上年报告“结转下年度继续办理”各列", "crossyear")
 IN_FORCE = Rule("xyear.in_force", "warning", "现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止", "crossyear")
+PREV_ITEMS = Rule(
+    "xyear.prev_items",
+    "warning",
+    "2019年试行格式：上一年项目数量 = 上年报告上一年项目数量 + 上年本年增/减",
+    "crossyear",
+)
+PUBLIC_TOTAL = Rule(
+    "xyear.public_total", "info", "2019年试行格式：对外公开总数量不少于上年报告的对外公开总数量", "crossyear"
+)
 IDENTICAL = Rule("xyear.identical", "warning", "正文与上年报告高度雷同（内容雷同），或全部数字与上年相同", "crossyear")
 
-RULES: tuple[Rule, ...] = (CARRY, IN_FORCE, IDENTICAL)
+RULES: tuple[Rule, ...] = (CARRY, IN_FORCE, PREV_ITEMS, PUBLIC_TOTAL, IDENTICAL)
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -50,6 +61,8 @@ def check(ctx: Context) -> Iterator[Finding]:
     last = Context(report=prev, template=report_template(prev), params=ctx.params)
     yield from _carry(ctx, last)
     yield from _in_force(ctx, last)
+    yield from _prev_items(ctx, last)
+    yield from _public_total(ctx, last)
     yield from _identical(ctx, last)
 
 
@@ -106,6 +119,56 @@ def _in_force(ctx: Context, last: Context) -> Iterator[Finding]:
                 [stock, added, removed],
                 ctx.loc(stock),
             )
+
+
+def _prev_items(ctx: Context, last: Context) -> Iterator[Finding]:
+    """This year's 上一年项目数量 is last year's count moved by last year's 本年增/减; only
+    between reports whose templates both have the two columns (never 2020 → 2021)."""
+    spec = ctx.params["items"]
+    table = ctx.template.table(spec["table"])
+    for row in rows_with(table, spec["before"], spec["change"]):
+        before, change = (f"{table.key}.{row.key}.{spec[n]}" for n in ("before", "change"))
+        if not (last.has_key(before) and last.has_key(change) and ctx.usable(before)):
+            continue
+        if not (last.usable(before) and last.usable(change)):
+            continue
+        expected = last.value(before) + last.value(change)
+        if ctx.value(before) == expected:
+            continue
+        label = ctx.template.column(before).label
+        yield PREV_ITEMS.finding(
+            f"{table_name(table)}“{row.label}”行：“{label}”为{fmt(ctx.value(before))}，"
+            f"而上年（{last.report.year}年）报告“{label}”{fmt(last.value(before))}{_prev_where(last, before)}"
+            f"加“{last.template.column(change).label}”{fmt(last.value(change))}应为{fmt(expected)}",
+            [before],
+            ctx.loc(before),
+        )
+
+
+def _public_total(ctx: Context, last: Context) -> Iterator[Finding]:
+    """对外公开总数量 accumulates: it does not fall below last year's. Compared only with a
+    report whose template has the same column (2021's 现行有效件数 is another measure)."""
+    spec = ctx.params["public"]
+    table = ctx.template.table(spec["table"])
+    for row in rows_with(table, spec["whole"]):
+        whole, part = (f"{table.key}.{row.key}.{spec[n]}" for n in ("whole", "part"))
+        if not (last.has_key(whole) and ctx.usable(whole) and last.usable(whole)):
+            continue
+        now, before = ctx.value(whole), last.value(whole)
+        if now >= before:
+            continue
+        hint = ""
+        if ctx.has_key(part) and ctx.usable(part):
+            hint = (
+                f"；按上年总数加本年“{ctx.template.column(part).label}”{fmt(ctx.value(part))}"
+                f"约为{fmt(before + ctx.value(part))}"
+            )
+        yield PUBLIC_TOTAL.finding(
+            f"{table_name(table)}“{row.label}”行：“{ctx.template.column(whole).label}”为{fmt(now)}，"
+            f"少于上年（{last.report.year}年）报告的{fmt(before)}{_prev_where(last, whole)}{hint}",
+            [whole],
+            ctx.loc(whole),
+        )
 
 
 def shingles(text: str, n: int) -> set[str]:

@@ -315,6 +315,10 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
             row.cells = _unreadable(row.keys, pieces, reason, None)
             return
         checked = bool(eqs) and _satisfies(_as_values(row.keys, chosen), eqs)
+        if eqs and not checked and _wrapped(chosen):
+            reason = f"该行的数字分在几行（{shown}），且不符合勾稽关系，可能有数字被折行拆开"
+            row.cells = _unreadable(row.keys, pieces, reason, None)
+            return
         if any(p.split and p.raw != "0" for p in chosen) and not checked:
             reason = f"该行应有{width}个数，读到连在一起的数字（{shown}），没有勾稽关系可以验证拆分"
             row.cells = _unreadable(row.keys, pieces, reason, fitting)
@@ -333,6 +337,20 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
         why = "无法确定各数对应的列"
     reason = f"该行应有{width}个数，读到{len(values)}个（{shown}），{why}"
     row.cells = _unreadable(row.keys, pieces, reason, fitting or readings)
+
+
+def _row_place(loc: Loc) -> tuple[int | None, ...]:
+    """The printed row a cell sits in: a grid's row, or a text line."""
+    return (loc.table, loc.row) if loc.table is not None else (loc.page, loc.line)
+
+
+def _wrapped(reading: list[Piece]) -> bool:
+    """A row printed on one line but with part of it on another: the sign of a number that a
+    narrow cell wrapped (12429 printed as 1242 over 9). One cell per line is not that."""
+    places: dict[tuple[int | None, ...], int] = {}
+    for p in reading:
+        places[_row_place(p.loc)] = places.get(_row_place(p.loc), 0) + 1
+    return len(places) > 1 and max(places.values()) > 1
 
 
 def _interrupted(pieces: list[Piece], reading: list[Piece]) -> bool:
