@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.pipeline import parse_file
+from nianbao.pipeline import parse_bytes, parse_file
 from nianbao.template import load
 from tests.conftest import SAMPLE_2019
 
@@ -64,3 +64,11 @@ def test_2019_t2_ambiguous_runs_are_unreadable_with_candidates() -> None:
     ]
     assert r.provenance["active.procurement.amount"].status == "unreadable"
     assert r.provenance["active.procurement.amount"].raw == "13575394432.52元"
+
+
+def test_tab_cells_inside_a_flattened_page() -> None:
+    """A row written with tabs inside a page run into one line: the other words still split."""
+    text = SAMPLE_2019.read_text(encoding="utf-8").replace("行政许可3960181", "行政许可\t39\t60\t181")
+    r = parse_bytes(text.encode(), "tabs.txt")
+    assert [r.values[f"active.licensing.{c}"] for c in ("prev_items", "change", "decisions")] == [39, 60, 181]
+    assert r.values["applications.new.total"] == 23 and r.provenance["applications.new.total"].status == "ok"

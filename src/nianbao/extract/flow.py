@@ -60,7 +60,8 @@ def _split_line(text: str) -> tuple[list[str], bool]:
     if "\t" in text:
         if text.startswith("\t") and text.count("\t") == 1:  # Word text: one cell per line, tab first
             return [text[1:].strip()], True
-        return [c.strip() for c in text.split("\t")], True
+        # a tab cell holding several words (a page's table run into one line) gives each word
+        return [w for c in text.split("\t") for w in (_SPLIT_WS.split(c.strip()) if c.strip() else [""])], True
     stripped = text.strip()
     return ([w for w in _SPLIT_WS.split(stripped) if w] if stripped else []), False
 
