@@ -16,6 +16,34 @@ FULL = FIXTURES / "mengjin_2023.html"
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
 
+# the non-zero numbers written into tests/fixtures/html/mengjin_2023.html
+MENGJIN_NONZERO = {
+    "active.normative_documents.issued": 1,
+    "active.normative_documents.repealed": 1,
+    "active.licensing.decisions": 12,
+    "applications.new.natural_person": 5,
+    "applications.new.business": 2,
+    "applications.new.total": 7,
+    "applications.carried_over.natural_person": 1,
+    "applications.carried_over.total": 1,
+    "applications.granted.natural_person": 3,
+    "applications.granted.business": 1,
+    "applications.granted.total": 4,
+    "applications.partially_granted.natural_person": 1,
+    "applications.partially_granted.total": 1,
+    "applications.unavailable_not_held.business": 1,
+    "applications.unavailable_not_held.total": 1,
+    "applications.results_total.natural_person": 4,
+    "applications.results_total.business": 2,
+    "applications.results_total.total": 6,
+    "applications.carried_forward.natural_person": 2,
+    "applications.carried_forward.total": 2,
+    "appeals.reconsideration.upheld": 1,
+    "appeals.reconsideration.total": 1,
+    "appeals.litigation_direct.pending": 1,
+    "appeals.litigation_direct.total": 1,
+}
+
 def _read(name: str) -> Document:
     return html.read((FIXTURES / name).read_bytes())
 
@@ -398,35 +426,9 @@ def test_full_page_parses_to_the_expected_report() -> None:
     report = pipeline.parse_bytes(FULL.read_bytes(), str(FULL))
     assert report.source.format == "html"
     assert (report.agency, report.year, report.template) == ("孟津区科技和工业信息化局", 2023, "2021")
-    non_zero = {
-        "active.normative_documents.issued": 1,
-        "active.normative_documents.repealed": 1,
-        "active.licensing.decisions": 12,
-        "applications.new.natural_person": 5,
-        "applications.new.business": 2,
-        "applications.new.total": 7,
-        "applications.carried_over.natural_person": 1,
-        "applications.carried_over.total": 1,
-        "applications.granted.natural_person": 3,
-        "applications.granted.business": 1,
-        "applications.granted.total": 4,
-        "applications.partially_granted.natural_person": 1,
-        "applications.partially_granted.total": 1,
-        "applications.unavailable_not_held.business": 1,
-        "applications.unavailable_not_held.total": 1,
-        "applications.results_total.natural_person": 4,
-        "applications.results_total.business": 2,
-        "applications.results_total.total": 6,
-        "applications.carried_forward.natural_person": 2,
-        "applications.carried_forward.total": 2,
-        "appeals.reconsideration.upheld": 1,
-        "appeals.reconsideration.total": 1,
-        "appeals.litigation_direct.pending": 1,
-        "appeals.litigation_direct.total": 1,
-    }
-    assert {k: v for k, v in report.values.items() if v} == non_zero
+    assert {k: v for k, v in report.values.items() if v} == MENGJIN_NONZERO
     assert len(report.values) == 10 + 175 + 15
-    assert all(v == 0 for k, v in report.values.items() if k not in non_zero)
+    assert all(v == 0 for k, v in report.values.items() if k not in MENGJIN_NONZERO)
     assert {p.status for p in report.provenance.values()} == {"ok"}
     assert report.provenance["applications.new.natural_person"].loc.get("table") == 1
     assert [s.no for s in report.sections] == [1, 2, 3, 4, 5, 6]
