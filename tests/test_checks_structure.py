@@ -98,7 +98,7 @@ def test_title_year_against_period() -> None:
     text = replace(s, period.format(2024), period.format(2023))
     found = of_rule(check(text), "struct.year")
     assert [(f.severity, f.message, f.loc) for f in found] == [
-        ("error", "标题年度（2024年）与统计期限年度（2023年）不一致", {"field": "title"})
+        ("error", "标题年度（2024年）与统计期限年度（2023年）不一致", {"field": "title", "line": 3})
     ]
 
 
@@ -122,7 +122,7 @@ def test_agency_in_title() -> None:
         (
             "warning",
             "标题“政府信息公开工作年度报告”未写明机关名称（正文中的机关为“阿城区工业信息科技局”）",
-            {"field": "title"},
+            {"field": "title", "line": 1},
         )
     ]
 

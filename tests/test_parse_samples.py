@@ -156,3 +156,9 @@ def test_json_contract_keys() -> None:
     assert d["sections"][0] == {**d["sections"][0], "no": 1, "title": "总体情况"}
     assert d["provenance"]["applications.new.total"]["status"] == "ok"
     assert d["values"]["active.normative_documents.issued"] == 1
+
+
+def test_title_location() -> None:
+    report = parse_file(SAMPLES / "000_de40de658abca76d.txt")
+    assert report.title_loc == {"line": 2}
+    assert (SAMPLES / "000_de40de658abca76d.txt").read_text(encoding="utf-8").split("\n")[1].startswith("中站区")

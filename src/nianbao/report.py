@@ -78,6 +78,7 @@ class Report(BaseModel):
     schema_: str = Field(default=SCHEMA_ID, alias="schema")
     source: Source
     title: str | None = None
+    title_loc: dict[str, Any] = Field(default_factory=dict, description="where the title is (line, page)")
     agency: str | None = None
     year: int | None = None
     year_info: YearInfo | None = None

@@ -167,11 +167,18 @@ def _year(ctx: Context) -> Iterator[Finding]:
     report = ctx.report
     info = report.year_info
     if report.year is None:
-        yield YEAR.finding("未能确定报告年度：标题和统计期限均未写明年度", [], {"field": "title"}, severity="warning")
+        yield YEAR.finding(
+            "未能确定报告年度：标题和统计期限均未写明年度",
+            [],
+            {"field": "title", **report.title_loc},
+            severity="warning",
+        )
         return
     if info is not None and info.title_year and info.period_year and info.title_year != info.period_year:
         yield YEAR.finding(
-            f"标题年度（{info.title_year}年）与统计期限年度（{info.period_year}年）不一致", [], {"field": "title"}
+            f"标题年度（{info.title_year}年）与统计期限年度（{info.period_year}年）不一致",
+            [],
+            {"field": "title", **report.title_loc},
         )
     sec = ctx.section(1)
     if sec is None:
@@ -196,7 +203,7 @@ def _year(ctx: Context) -> Iterator[Finding]:
 
 def _agency(ctx: Context) -> Iterator[Finding]:
     title, agency = ctx.report.title, ctx.report.agency
-    where = {"field": "title"}
+    where = {"field": "title", **ctx.report.title_loc}
     if not title:
         yield AGENCY.finding("未找到报告标题，无法确认机关名称", [], where)
     elif not agency:

@@ -73,8 +73,10 @@ def extract(doc: Document, source: Source) -> Report:
     body_line = text.line_at(headings[0].start) if headings else None
     sec1 = _section_text(text.text, headings, 1)
     meta = read_meta(flow.lines, body_line, sec1)
+    shift = 0  # lines put in front of the flow's own
     if meta.title is None and doc.meta.get("title"):
         meta = read_meta([doc.meta["title"], *flow.lines], body_line, sec1)
+        shift = 1
     guess = detect_version(flow.norm, meta.year)
     template = guess.template
     cells, table_starts, extra_rows = _read_tables(flow, text, template, headings)
@@ -84,6 +86,7 @@ def extract(doc: Document, source: Source) -> Report:
     return Report(
         source=source,
         title=meta.title,
+        title_loc=_title_loc(flow, meta.title_line, shift),
         agency=meta.agency,
         year=meta.year,
         year_info=YearInfo(
@@ -100,6 +103,16 @@ def extract(doc: Document, source: Source) -> Report:
         ],
         published=doc.meta.get("published"),
     )
+
+
+def _title_loc(flow: Flow, line: int | None, shift: int) -> dict[str, object]:
+    """Where the title was read: its line, or the page's <title> when it came from there."""
+    if line is None:
+        return {}
+    if line < shift:
+        return {"field": "page_title"}
+    line -= shift
+    return flow.line_locs[line].to_dict() if line < len(flow.line_locs) else {}
 
 
 def _section_text(text: str, headings: list[Heading], no: int) -> str:
