@@ -32,12 +32,9 @@ CERTAIN = ("ok", "ocr", "blank")
 TIMEOUT_S = 5.0
 MEMORY_CAP = 3 << 30
 
-# variants where the parser reports a wrong number as certain (or runs away), with why: the work list
-_COMMA_WRAPPED = "千分位数字在窄单元格中折行（1,101 → “1,1” 与 “01”），碎片当作一个数读出，状态为 ok"
-KNOWN_WRONG: dict[str, str] = {
-    "official-comma-pdfplumber": _COMMA_WRAPPED,
-    "official-comma-pdftotext-layout": _COMMA_WRAPPED,
-}
+# variants where the parser reports a wrong number as certain (or runs away), with why: none at present;
+# a variant listed here runs as a strict xfail, so a fix shows
+KNOWN_WRONG: dict[str, str] = {}
 
 
 @dataclass

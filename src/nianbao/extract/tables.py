@@ -305,7 +305,12 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
         row.cells = {k: CellRead(None, "missing", None, row.label_loc or Loc(), "该行未找到数值") for k in row.keys}
         return
     readings = _readings(pieces, width)
-    fitting = readings if len(readings) == 1 else [r for r in readings if _satisfies(_as_values(row.keys, r), eqs)]
+    fitting = (
+        readings
+        if len(readings) == 1
+        # a reading is chosen by the arithmetic only when every cell of it is a number
+        else [r for r in readings if all(p.kind != "text" for p in r) and _satisfies(_as_values(row.keys, r), eqs)]
+    )
     values = [p for p in pieces if p.kind != "blank"]
     shown = " ".join(p.raw for p in values)
     if len({tuple(p.value for p in r) for r in fitting}) == 1:
@@ -314,7 +319,8 @@ def _resolve_row(row: RowRead, eqs: list[Equation]) -> None:
             reason = f"该行的数字之间夹有文字（{shown}），且不符合勾稽关系，无法确定各数对应的列"
             row.cells = _unreadable(row.keys, pieces, reason, None)
             return
-        checked = bool(eqs) and _satisfies(_as_values(row.keys, chosen), eqs)
+        values_read = _as_values(row.keys, chosen)
+        checked = bool(eqs) and len(values_read) == width and _satisfies(values_read, eqs)
         if eqs and not checked and _wrapped(chosen):
             reason = f"该行的数字分在几行（{shown}），且不符合勾稽关系，可能有数字被折行拆开"
             row.cells = _unreadable(row.keys, pieces, reason, None)
