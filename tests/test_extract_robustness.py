@@ -114,3 +114,13 @@ def test_each_line_of_section_text_knows_its_source_line() -> None:
         assert len(section.loc.get("lines", [])) == len(lines)
         for text, no in zip(lines, section.loc.get("lines", []), strict=True):
             assert source[no - 1].lstrip("# ").startswith(text[:10])
+
+
+def test_text_drawn_table_rules_separate_cells() -> None:
+    """w3m and html2text print a table's cells between │ or | rules."""
+    text = _sample("003_3282c18a880ba7c1.txt").replace("行政许可\t6\t\t", "│行政许可 │6        │")
+    text = text.replace("规章\t0\t0\t0", "规章| 30| 11| 46")
+    report = parse_bytes(text.encode(), "w3m.txt")
+    assert report.values["active.licensing.decisions"] == 6
+    assert [report.values[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [30, 11, 46]
+    assert report.provenance["active.regulations.in_force"].status == "ok"

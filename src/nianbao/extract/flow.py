@@ -20,6 +20,8 @@ _PAGE_MARK = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
+_RULES = re.compile(r"\s*[|│┃]\s*")
+_BORDER = re.compile(r"^[|│┃]|[|│┃]$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,11 @@ class Flow:
 
 
 def _split_line(text: str) -> tuple[list[str], bool]:
-    """Cells of a text line: tab-separated cells when there are tabs, else words."""
+    """Cells of a text line: tab-separated cells when there are tabs, cells between the rules
+    of a text-drawn table (│ or |, as w3m and html2text print tables), else words."""
+    if "\t" not in text and len(_RULES.findall(text)) >= 2:
+        inner = _BORDER.sub("", text.strip())
+        text = _RULES.sub("\t", inner)
     if "\t" in text:
         if text.startswith("\t") and text.count("\t") == 1:  # Word text: one cell per line, tab first
             return [text[1:].strip()], True
