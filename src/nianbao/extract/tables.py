@@ -13,6 +13,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from nianbao.document import LOW_CONFIDENCE, Loc
 from nianbao.extract.flow import SEP, Flow
@@ -96,6 +97,7 @@ def _prefix_alternatives(prefix: str) -> str:
     return rf"(?:{core}、|（{core}）|{core}[.．]|{core}(?=[\u4e00-\u9fff]))"
 
 
+@cache
 def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[str]:
     """A pattern that finds a row label in Flow.norm, whatever the breaks inside it.
 
