@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libreoffice-writer libreoffice-calc libgl1 libglib2.0-0
   # corpus: the PostgreSQL server that the corpus tests run against (scripts/postgres.sh starts it)
   postgresql
+  # tests: PDF producers — Ghostscript re-distils a PDF (tests/fixtures/pdf/generate.py)
+  ghostscript
 )
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   missing=()

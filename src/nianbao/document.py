@@ -31,6 +31,7 @@ class Paragraph:
     text: str
     loc: Loc = field(default_factory=Loc)
     confidence: float | None = None  # OCR engine's confidence (0–1); None for text read from a text layer
+    raw: str | None = None  # the text as the source gave it, when normalisation changed it (readers/fold.py)
 
 
 # Below this OCR confidence a number is not trusted: the cell is unreadable, never a guess.
@@ -42,6 +43,7 @@ class Cell:
     text: str
     loc: Loc = field(default_factory=Loc)
     confidence: float | None = None  # OCR engine's confidence (0–1); None for text read from a text layer
+    raw: str | None = None  # the text as the source gave it, when normalisation changed it (readers/fold.py)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import importlib
 from nianbao.document import Document
 from nianbao.errors import E_EMPTY, E_TOO_LARGE, E_UNSUPPORTED, NianbaoError
 from nianbao.readers.detect import detect
+from nianbao.readers.fold import fold_document
 from nianbao.readers.limits import Limits
 
 # format name (as told by detect) → module that reads it
@@ -41,4 +42,4 @@ def read(data: bytes, limits: Limits | None = None) -> Document:
     module = READERS.get(fmt)
     if module is None:
         raise NianbaoError(E_UNSUPPORTED, f"不支持的文件格式（{fmt}）")
-    return importlib.import_module(module).read(data, limits)
+    return fold_document(importlib.import_module(module).read(data, limits))

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from nianbao.document import Block, Cell, Grid, Loc, Paragraph
+from nianbao.readers.fold import in_fold_blocks
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down coordinates)
 
@@ -25,7 +26,8 @@ _ENUM_START = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|
 
 
 def is_cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2018" <= ch <= "\u201f"
+    """Chinese text, radicals and compatibility ideographs included (they are folded later)."""
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2018" <= ch <= "\u201f" or in_fold_blocks(ch)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ from nianbao.readers.limits import Limits
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _CID = re.compile(r"^\(cid:\d+\)$")
+# A glyph's box is placed from its baseline: the lowest tenth-or-so of the em below it (the CJK
+# fonts' descent). pdfminer places it by the descent the font declares, which a re-distilled
+# PDF (Ghostscript, Cairo) often rewrites, moving every glyph half a line and into the next row.
+_DESCENT = 0.12
 
 
 def _refuse_truncated(data: bytes) -> None:
@@ -49,13 +53,21 @@ def _fail(e: Exception) -> NianbaoError:
     return NianbaoError(E_CORRUPT, f"PDF 文件已损坏，无法解析（{type(e).__name__}）")
 
 
+def _glyph(c: dict[str, Any]) -> Glyph:
+    """A character with its box set from its baseline and size (``_DESCENT``) when upright."""
+    shift = 0.0
+    if c.get("upright") and c.get("matrix") and c["size"] > 0:
+        shift = (c["matrix"][5] - _DESCENT * c["size"]) - c["y0"]  # upwards, in PDF space
+    return Glyph(c["text"], c["x0"], c["top"] - shift, c["x1"], c["bottom"] - shift)
+
+
 def _text_page(page: Any, number: int) -> PageContent | None:
     """A page's text layer as tables and lines; None when it has no usable text."""
     page = page.dedupe_chars()
     chars = [c for c in page.chars if c["text"].strip()]
     if not chars or sum(1 for c in chars if _CID.match(c["text"])) > len(chars) / 3:
         return None
-    glyphs = [Glyph(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in chars]
+    glyphs = [_glyph(c) for c in chars]
     tables: list[TableBuild] = []
     for found in page.find_tables(_TABLE_SETTINGS):
         table = build_table(found.cells, glyphs, number)
