@@ -7,6 +7,7 @@ sample. Used to test the extractor on large non-zero numbers in every layout.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from nianbao.template import Table, Template
 
@@ -177,3 +178,129 @@ def pipe_markdown(template: Template, values: dict[str, int | float], agency: st
 
 
 LAYOUTS = {"layout": layout_text, "cells": cells_text, "pipe": pipe_markdown}
+
+
+# ---- harder layouts: what page text, converters and browsers make of real tables ------------------
+
+
+def _rows_of(table: Table) -> list[tuple[str, list[str]]]:
+    """(row label, cell keys) per data row, T4 as its three groups."""
+    return [
+        (row.label, [table.cell_key(row, c) for c in block.columns]) for block in table.blocks for row in block.rows
+    ]
+
+
+def _walk(template: Template, year: int, write_table: Callable[[Table], list[str]]) -> str:
+    lines = _title("某某市某某局", year)
+    for no in range(1, 7):
+        lines += _section(template, no, year)
+        table = next((t for t in template.tables if t.section == no), None)
+        if table is not None:
+            lines += write_table(table)
+    return "\n".join(lines) + "\n"
+
+
+def flattened_text(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """Page text with each row's cells run together into one string of digits after its label
+    (行政许可3960181), and 表四's fifteen numbers in one run under its header."""
+
+    def write(table: Table) -> list[str]:
+        out = ["".join(_headers(table))]
+        if table.layout == "flat":
+            return [*out, "".join(_fmt(values[k]) for k in _table_rows(table)[0][2])]
+        for label, keys in _rows_of(table):
+            out.append(label + "".join(_fmt(values[k]) for k in keys))
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+def before_label_text(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """PDF text that prints each row's numbers on the line before its label (a label cell whose
+    text sits lower than the numbers)."""
+
+    def write(table: Table) -> list[str]:
+        out = ["   ".join(_headers(table))]
+        if table.layout == "flat":
+            return [*out, "   ".join(_fmt(values[k]) for k in _table_rows(table)[0][2])]
+        for label, keys in _rows_of(table):
+            out += ["   ".join(_fmt(values[k]) for k in keys), label]
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+def numbered_columns_text(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """A table whose header has a row of column numbers (1 2 3 … 7) that the text repeats in
+    front of every row's numbers."""
+
+    def write(table: Table) -> list[str]:
+        out = ["   ".join(_headers(table))]
+        if table.layout == "flat":
+            return [*out, "   ".join(_fmt(values[k]) for k in _table_rows(table)[0][2])]
+        for label, keys in _rows_of(table):
+            numbering = " ".join(str(i) for i in range(1, len(keys) + 1)) if len(keys) >= 3 else ""
+            out.append(f"{label}   {numbering}   " + "   ".join(_fmt(values[k]) for k in keys))
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+def browser_copy_text(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """A browser's innerText of a page whose zero cells are left empty (a no-break space): cells
+    joined by tabs, blank cells as U+00A0, group labels in their own cell on the first row."""
+
+    def cell(v: int | float) -> str:
+        return "\u00a0" if v == 0 else _fmt(v)
+
+    def write(table: Table) -> list[str]:
+        out = ["\t".join(_headers(table))]
+        if table.layout == "flat":
+            return [*out, "\t".join(cell(values[k]) for k in _table_rows(table)[0][2])]
+        last_group = None
+        for block in table.blocks:
+            for row in block.rows:
+                lead = [row.group] if row.group and row.group != last_group else []
+                last_group = row.group
+                keys = [table.cell_key(row, c) for c in block.columns]
+                out.append("\t".join([*lead, row.label, *(cell(values[k]) for k in keys)]))
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+def merged_rows_markdown(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """Markdown as PDF-to-Markdown converters write it: long label cells pulled out of the table
+    as loose lines before it, their rows left with numbers and no label, and pairs of rows merged
+    on one line."""
+
+    def write(table: Table) -> list[str]:
+        if table.layout == "flat":
+            keys = _table_rows(table)[0][2]
+            head = "|" + "|".join(_headers(table)[:3]) + "|"
+            return [head, "|---|---|---|", "|" + "|".join(_fmt(values[k]) for k in keys) + "|"]
+        rows = _rows_of(table)
+        loose = [label for label, _ in rows if len(label) > 12]
+        out = [*loose, "", "|项目|" + "|".join(c.label for c in table.blocks[0].columns) + "|", "|---|---|"]
+        i = 0
+        while i < len(rows):
+            label, keys = rows[i]
+            nums = [_fmt(values[k]) for k in keys]
+            if i + 1 < len(rows) and i % 3 == 1 and len(rows[i + 1][1]) == len(keys):
+                nums += [_fmt(values[k]) for k in rows[i + 1][1]]
+                i += 1
+            shown = "" if len(label) > 12 else label
+            out.append(f"|{shown}|" + "|".join(nums) + "|")
+            i += 1
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+HARD_LAYOUTS = {
+    "flattened": flattened_text,
+    "before-label": before_label_text,
+    "numbered-columns": numbered_columns_text,
+    "browser-copy": browser_copy_text,
+    "merged-rows-md": merged_rows_markdown,
+}

@@ -16,6 +16,7 @@ SCHEMA_ID = "nianbao.report/1"
 # missing: not found (None); unreadable: found but not certainly a number (None)
 Status = Literal["ok", "ocr", "blank", "missing", "unreadable"]
 Severity = Literal["error", "warning", "info"]
+Basis = Literal["printed", "arithmetic", "adjacent_year"]
 Number = int | float
 
 
@@ -49,6 +50,12 @@ class Provenance(BaseModel):
         default=None, description="for an ambiguous run of digits: every split that fits the table"
     )
     confidence: float | None = Field(default=None, description="OCR engine's confidence, for status ocr")
+    basis: Basis | None = Field(
+        default=None,
+        description="how the value was fixed: printed (read as one cell), arithmetic (split or placed by the "
+        "table's equations, the only reading that fits), adjacent_year (fixed by another year's report)",
+    )
+    basis_source: str | None = Field(default=None, description="for basis adjacent_year: the other year's report")
 
 
 class Finding(BaseModel):

@@ -6,10 +6,11 @@ import bisect
 import re
 
 from nianbao.document import Document, Loc
+from nianbao.extract.cells import CellRead
 from nianbao.extract.flow import Flow, build
 from nianbao.extract.meta import read_meta
 from nianbao.extract.sections import Heading, find_headings
-from nianbao.extract.tables import CellRead, ExtraRow, read_table
+from nianbao.extract.tables import ExtraRow, read_table
 from nianbao.extract.version import detect_version
 from nianbao.report import Provenance, Report, Section, Source, YearInfo
 from nianbao.template import Template
@@ -191,5 +192,12 @@ def _clean(text: _Text, start: int, end: int) -> tuple[str, list[int]]:
 
 def _provenance(c: CellRead) -> Provenance:
     return Provenance(
-        raw=c.raw, status=c.status, loc=c.loc.to_dict(), note=c.note, candidates=c.candidates, confidence=c.confidence
+        raw=c.raw,
+        status=c.status,
+        loc=c.loc.to_dict(),
+        note=c.note,
+        candidates=c.candidates,
+        confidence=c.confidence,
+        basis=c.basis,
+        basis_source=c.basis_source,
     )

@@ -1,0 +1,75 @@
+"""Patterns that find a template's row, block and header labels in Flow.norm, whatever the breaks inside."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nianbao.extract.flow import SEP, Flow
+from nianbao.extract.normalize import norm_label
+from nianbao.extract.settings import HEADER_RUN, HEADER_SPAN, PREFIX_LENGTHS
+from nianbao.template import Block, Row
+
+_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}\.)")
+_SEPS = f"{SEP}*"
+
+Span = tuple[int, int]
+
+
+def _prefix_alternatives(prefix: str) -> str:
+    core = prefix.strip("、（）.")
+    if core.isdigit():
+        return rf"(?:{core}[.、．]?|（{core}）)"
+    return rf"(?:{core}、|（{core}）|{core}[.．]|{core}(?=[\u4e00-\u9fff]))"
+
+
+@cache
+def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[str]:
+    """A pattern that finds a row label in Flow.norm, whatever the breaks inside it.
+
+    Besides the whole label it accepts the label's first words: PDF text laid out
+    by position often prints a wrapped label's second line after the row's numbers."""
+    whole: list[str] = []
+    beginnings: list[str] = []
+    for label in sorted({*labels, *([head] if head else [])}, key=len, reverse=True):
+        n = norm_label(label)
+        m = _PREFIX.match(n)
+        prefix, core = (m.group(0), n[m.end() :]) if m else ("", n)
+        whole.append(_alternative(prefix, core, mandatory=len(core) <= 3))
+        beginnings += [_alternative(prefix, core[:k], mandatory=True) for k in PREFIX_LENGTHS if len(core) > k + 2]
+    alts = whole + beginnings
+    return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+def _alternative(prefix: str, core: str, mandatory: bool) -> str:
+    body = _SEPS.join(re.escape(ch) for ch in core)
+    if not prefix:
+        return body
+    if mandatory:
+        return f"{_prefix_alternatives(prefix)}{_SEPS}{body}"
+    return f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}"
+
+
+def row_regex(row: Row) -> re.Pattern[str]:
+    return label_regex(row.labels, row.head)
+
+
+def find_block(flow: Flow, block: Block, start: int, end: int) -> Span | None:
+    if not block.label:
+        return None
+    m = label_regex((block.label,)).search(flow.norm, start, end)
+    return (m.start(), m.end()) if m else None
+
+
+def header_start(flow: Flow, header: re.Pattern[str], start: int, end: int) -> int:
+    """Where a table's header begins: the first of several header labels standing close
+    together. A sentence of prose that names one or two of them (未发生行政复议、行政诉讼) is not it."""
+    matches = [
+        m.start()
+        for m in header.finditer(flow.norm, start, end)
+        if not any(ch in flow.tokens[flow.token_at(m.start())].text for ch in "。，；")
+    ]
+    for i, pos in enumerate(matches):
+        if len([q for q in matches[i : i + HEADER_RUN] if q - pos <= HEADER_SPAN]) >= HEADER_RUN:
+            return pos
+    return end

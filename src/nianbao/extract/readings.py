@@ -1,0 +1,171 @@
+"""The ways the pieces of one segment (a row, or rows whose labels were lost) can be its cells.
+
+Each reading assigns one piece to each cell, in order: the pieces as printed; a window that leaves
+out a stray number; a window over blank cells; a run of digits cut into several cells; or, where the
+text drops empty cells (PDF text), the printed numbers placed among cells left unprinted. Which
+reading is the report's is for the table's equations to decide (solver.py), never for this module.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from nianbao.document import Loc
+from nianbao.extract.settings import MAX_CANDIDATES, MAX_STRAY, MAX_UNPRINTED_PLACEMENTS
+from nianbao.extract.tokens import Piece
+from nianbao.template import Equation
+
+Reading = list[Piece]
+
+
+def readings(pieces: list[Piece], keys: list[str], eqs: list[Equation], unprinted: Loc | None = None) -> list[Reading]:
+    """Every way the pieces of a gap can be the cells ``keys`` of a row (bound by the row's own
+    equations ``eqs``). ``unprinted`` (the row label's place) allows cells that the text did not
+    print at all, where equations cover them."""
+    width = len(keys)
+    values = [p for p in pieces if p.kind != "blank"]
+    if len(values) == width:
+        return [values]
+    if len(values) > width:
+        if len(values) > width + MAX_STRAY:
+            return []  # far more numbers than cells: rows run together, not a stray cell
+        return [values[i : i + width] for i in range(len(values) - width + 1)]
+    out: list[Reading] = []
+    if any(p.kind == "blank" for p in pieces) and values:
+        first = pieces.index(values[0])
+        last = pieces.index(values[-1])
+        for s in range(max(0, last - width + 1), first + 1):
+            window = pieces[s : s + width]
+            if len(window) == width:
+                out.append(window)
+    elif not values and len(pieces) == width:
+        out.append(pieces)
+    if not out and values:
+        out = split_readings(values, width)
+    if not out and len(values) == 1 and eqs:
+        out = split_by_equations(values[0], keys, eqs)
+    if not out and unprinted is not None and not any(p.kind == "blank" or p.in_cell for p in pieces):
+        out = unprinted_readings(values, width, unprinted)
+    return out
+
+
+def unprinted_readings(values: list[Piece], width: int, where: Loc) -> list[Reading]:
+    """The printed numbers in order among cells the text left out (empty cells that PDF text drops)."""
+    if len(values) > width or math.comb(width, len(values)) > MAX_UNPRINTED_PLACEMENTS:
+        return []
+    if any(p.kind == "text" for p in values):
+        return []
+    out: list[Reading] = []
+    for at in itertools.combinations(range(width), len(values)):
+        reading: Reading = []
+        it = iter(values)
+        taken = set(at)
+        for i in range(width):
+            if i in taken:
+                reading.append(next(it))
+            else:
+                reading.append(Piece("", "blank", 0, where, unprinted=True))
+        out.append(reading)
+    return out
+
+
+def _splits(digits: str, k: int) -> list[list[str]]:
+    """Ways to cut a run of digits into k numbers without leading zeros."""
+    if k == 1:
+        return [[digits]] if digits == "0" or not digits.startswith("0") else []
+    out = []
+    for i in range(1, len(digits) - k + 2):
+        head = digits[:i]
+        if head != "0" and head.startswith("0"):
+            break
+        out.extend([head, *rest] for rest in _splits(digits[i:], k - 1))
+    return out
+
+
+def split_readings(values: list[Piece], width: int) -> list[Reading]:
+    """Readings of runs of digits flattened together, e.g. "230 000023" as 7 cells."""
+    digit_runs = [p for p in values if p.kind == "number" and isinstance(p.value, int) and p.raw.isdigit()]
+    if len(digit_runs) != len(values):
+        return []
+    extra = width - len(values)
+    lengths = [len(p.raw) for p in values]
+    allocations = _allocations(extra, [n - 1 for n in lengths])
+    count = sum(math.prod(math.comb(n - 1, a) for n, a in zip(lengths, alloc, strict=True)) for alloc in allocations)
+    if count > MAX_CANDIDATES:
+        return []  # too many ways to cut: unreadable, and no time spent trying
+    out: list[Reading] = []
+    for alloc in allocations:
+        per_piece = [_splits(p.raw, 1 + a) for p, a in zip(values, alloc, strict=True)]
+        if any(not s for s in per_piece):
+            continue
+        for combo in itertools.product(*per_piece):
+            out.append(
+                [
+                    Piece(s, "number", int(s), p.loc, split=len(parts) > 1, confidence=p.confidence)
+                    for p, parts in zip(values, combo, strict=True)
+                    for s in parts
+                ]
+            )
+    return out
+
+
+def split_by_equations(run: Piece, keys: list[str], eqs: list[Equation]) -> list[Reading]:
+    """A run of digits too long to try every cut, cut only where the row's equations hold: cells
+    are cut from the right, so that a total (printed last in its group) is known before its parts,
+    and a cut whose parts already exceed their total is abandoned."""
+    digits = run.raw
+    if not (run.kind == "number" and digits.isdigit()) or len(digits) < len(keys):
+        return []
+    index = {k: i for i, k in enumerate(keys)}
+    eq_cells = [([index[k] for k in e.lhs], [index[k] for k in e.rhs]) for e in eqs]
+    cells: list[int | None] = [None] * len(keys)
+    found: list[list[str]] = []
+    texts: list[str] = [""] * len(keys)
+
+    def holds() -> bool:
+        for lhs, rhs in eq_cells:
+            left = [cells[i] for i in lhs]
+            right = [cells[i] for i in rhs]
+            known_l = sum(v for v in left if v is not None)
+            known_r = sum(v for v in right if v is not None)
+            if None not in left and None not in right:
+                if known_l != known_r:
+                    return False
+            elif (None not in left and known_r > known_l) or (None not in right and known_l > known_r):
+                return False
+        return True
+
+    def cut(i: int, end: int) -> bool:
+        if i < 0:
+            if end == 0:
+                found.append(list(texts))
+            return len(found) <= MAX_CANDIDATES
+        for start in range(end - 1, i - 1, -1):  # at least one digit for each cell left
+            text = digits[start:end]
+            if len(text) > 1 and text[0] == "0":
+                continue
+            cells[i], texts[i] = int(text), text
+            if holds() and not cut(i - 1, start):
+                return False
+        cells[i] = None
+        return True
+
+    if not cut(len(keys) - 1, len(digits)):
+        return []
+    return [
+        [Piece(t, "number", int(t), run.loc, split=True, confidence=run.confidence) for t in texts_] for texts_ in found
+    ]
+
+
+def _allocations(total: int, caps: list[int]) -> list[list[int]]:
+    if not caps:
+        return [[]] if total == 0 else []
+    out = []
+    for a in range(min(total, caps[0]) + 1):
+        out.extend([a, *rest] for rest in _allocations(total - a, caps[1:]))
+    return out
+
+
+def values_of(keys: list[str], reading: Reading) -> dict[str, int | float]:
+    return {k: p.value for k, p in zip(keys, reading, strict=True) if p.value is not None}

@@ -1,0 +1,117 @@
+"""The value-like pieces between a row's label and the next: numbers, dashes, blank cells, stray words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nianbao.document import Loc
+from nianbao.extract.flow import SEP, Flow
+from nianbao.extract.normalize import read_cell
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGITS = re.compile(r"\d")
+_RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
+VALUE_KINDS = ("number", "dash", "text")
+
+
+@dataclass
+class Piece:
+    """One value-like token of a gap: a cell's text (possibly a run of several cells)."""
+
+    raw: str
+    kind: str  # number | dash | blank | text | break (words between cells: not a cell)
+    value: int | float | None
+    loc: Loc
+    unit: str | None = None
+    split: bool = False  # cut out of a run of digits by the table's arithmetic
+    confidence: float | None = None  # OCR confidence of the token it was read from
+    unprinted: bool = False  # a cell the text did not print (an empty cell dropped), placed by arithmetic
+    in_cell: bool = False  # the source marks cell boundaries (grid, tabs): an empty cell shows as a blank piece
+
+
+def gap_pieces(flow: Flow, start: int, end: int) -> list[Piece]:
+    """Value-like pieces of Flow.norm[start:end], stopping at prose once values began."""
+    pieces: list[Piece] = []
+    pos = start
+    while pos < end:
+        if flow.norm[pos] == SEP:
+            blank = flow.blank_at.get(pos)
+            if blank is not None:
+                pieces.append(Piece("", "blank", 0, flow.tokens[blank].loc, in_cell=True))
+            pos += 1
+            continue
+        t_index = flow.owner[pos]
+        stop = pos
+        while stop < end and flow.norm[stop] != SEP:
+            stop += 1
+        tok = flow.tokens[t_index]
+        offsets = flow.char_offsets[t_index]
+        first = offsets[pos - flow.token_start[t_index]]
+        last = offsets[stop - 1 - flow.token_start[t_index]]
+        raw = tok.text[first : last + 1]
+        before = len(pieces)
+        if _add_pieces(pieces, raw, tok.loc, tok.confidence):
+            break
+        if tok.cell:
+            for p in pieces[before:]:
+                p.in_cell = True
+        pos = stop
+    return pieces
+
+
+def has_value(flow: Flow, start: int, end: int) -> bool:
+    return any(p.kind in VALUE_KINDS for p in gap_pieces(flow, start, end))
+
+
+def _add_pieces(pieces: list[Piece], raw: str, loc: Loc, confidence: float | None = None) -> bool:
+    """Add the value-like parts of one token's text; True when it is prose that ends the table."""
+    cell = read_cell(raw)
+    if cell.kind in ("number", "dash"):
+        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit, confidence=confidence))
+        return False
+    cjk = len(_CJK.findall(raw))
+    if cjk >= 2 and _DIGITS.search(raw):
+        # numbers run into a label ("0000000三、本年度办理结果"): read each run on its own
+        return any(_add_pieces(pieces, part, loc, confidence) for part in _RUNS.findall(raw))
+    if _DIGITS.search(raw) and len(raw) <= 12:
+        pieces.append(Piece(raw, "text", None, loc))
+        return False
+    if _is_prose(raw, cjk) and any(p.kind in VALUE_KINDS for p in pieces):
+        return True
+    if cjk >= 2:
+        pieces.append(Piece(raw, "break", None, loc))
+    return False
+
+
+def _is_prose(text: str, cjk: int) -> bool:
+    """A sentence (the text after a table), as opposed to a label or a heading fragment."""
+    return cjk >= 20 or (cjk >= 8 and any(ch in text for ch in "。，；！？"))
+
+
+ExtraCells = tuple[str, list[int | float | None], Loc]
+
+
+def split_extra(pieces: list[Piece], width: int) -> tuple[list[Piece], list[ExtraCells]]:
+    """Cut a gap where, after a full row of numbers, words are followed by more numbers:
+    that is a row the format does not have (e.g. 其他主动公开文件 under 第二十条第（一）项)."""
+    count = 0
+    for i, p in enumerate(pieces):
+        if p.kind in VALUE_KINDS:
+            count += 1
+        elif p.kind == "break" and count == width and any(q.kind in VALUE_KINDS for q in pieces[i + 1 :]):
+            extras: list[ExtraCells] = []
+            label: list[Piece] = []
+            values: list[Piece] = []
+            for q in pieces[i:]:
+                if q.kind == "break" and values:
+                    extras.append(("".join(x.raw for x in label), [v.value for v in values], label[0].loc))
+                    label, values = [], []
+                if q.kind == "break":
+                    label.append(q)
+                elif q.kind in VALUE_KINDS:
+                    values.append(q)
+            if values:
+                extras.append(("".join(x.raw for x in label), [v.value for v in values], label[0].loc))
+            return pieces[:i], extras
+    return pieces, []
