@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nianbao.document import Loc
@@ -84,7 +85,48 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
         _decide(before, eqs)
         if _failures(before, eqs) <= _failures(rows, eqs) and _failures(rows, eqs) + _empty_rows(rows) > 0:
             rows, extra_rows = before, []
-    return TableRead(_cells(rows), first_label, last, extra_rows)
+    cells = _cells(rows)
+    if any(c.value is None for c in cells.values()):
+        cells = _in_table_order(flow, rows, spans, first_label, end, eqs) or cells
+    return TableRead(cells, first_label, last, extra_rows)
+
+
+_NUMBERING = re.compile(r"^\d{1,2}[.、．]$")
+
+
+def _in_table_order(
+    flow: Flow, rows: list[RowRead], spans: list[Span | None], start: int, end: int, eqs: list[Equation]
+) -> dict[str, CellRead] | None:
+    """The table's numbers taken in order as its cells, for text that pulled labels out of the
+    table (converters' Markdown: wrapped labels as loose lines, rows of numbers without a label).
+    Taken only when the numbers are exactly as many as the cells, no label stands after numbers
+    that would be its own, every cell takes part in an equation, every equation holds, and every
+    cell already read by its label agrees."""
+    keys = [k for r in rows for k in r.keys]
+    covered = {k for e in eqs for k in (*e.lhs, *e.rhs)}
+    if not all(k in covered for k in keys):
+        return None
+    pieces = gap_pieces(flow, start, end, stop_at_prose=False)
+    if any(p.kind == "text" and not _NUMBERING.match(p.raw) for p in pieces):
+        return None
+    values = [p for p in pieces if p.kind in ("number", "dash")]
+    if len(values) != len(keys):
+        return None
+    seen = 0
+    for row, span in zip(rows, spans, strict=True):
+        if span is not None:
+            before = gap_pieces(flow, start, span[0], stop_at_prose=False)
+            if sum(1 for p in before if p.kind in ("number", "dash")) > seen:
+                return None
+        seen += len(row.keys)
+    reading = cells_from(keys, values, "标签与数字在文本中分离，按表格顺序对应，勾稽关系全部成立", ARITHMETIC)
+    as_values = {k: c.value for k, c in reading.items() if c.value is not None}
+    if len(as_values) != len(keys) or not _satisfies(as_values, eqs):
+        return None
+    old = _cells(rows)
+    if any(c.value is not None and c.value != reading[k].value for k, c in old.items()):
+        return None
+    return {k: old[k] if old[k].value is not None else reading[k] for k in keys}
 
 
 def _cells(rows: list[RowRead]) -> dict[str, CellRead]:
@@ -319,7 +361,10 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | 
         _take_single(row, pieces, distinct[0], eqs, len(rs) > 1, shown)
         return None
     if len(distinct) > 1:
-        why = "有多种读法都符合该行的勾稽关系" if eqs else "数字连在一起，有多种拆分方式"
+        if len(values) > width:
+            why = f"多出{len(values) - width}个数，无法确定哪些属于该行"
+        else:
+            why = "有多种读法都符合该行的勾稽关系" if eqs else "数字连在一起，有多种拆分方式"
         return _Open(row, distinct, f"该行应有{width}个数，读到{len(values)}个（{shown}），{why}")
     row.cells = unreadable_cells(
         row.keys,

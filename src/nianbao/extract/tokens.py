@@ -30,8 +30,9 @@ class Piece:
     in_cell: bool = False  # the source marks cell boundaries (grid, tabs): an empty cell shows as a blank piece
 
 
-def gap_pieces(flow: Flow, start: int, end: int) -> list[Piece]:
-    """Value-like pieces of Flow.norm[start:end], stopping at prose once values began."""
+def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> list[Piece]:
+    """Value-like pieces of Flow.norm[start:end], stopping at prose once values began (unless
+    told not to: a long label pulled out of its table reads like prose)."""
     pieces: list[Piece] = []
     pos = start
     while pos < end:
@@ -51,7 +52,7 @@ def gap_pieces(flow: Flow, start: int, end: int) -> list[Piece]:
         last = offsets[stop - 1 - flow.token_start[t_index]]
         raw = tok.text[first : last + 1]
         before = len(pieces)
-        if _add_pieces(pieces, raw, tok.loc, tok.confidence):
+        if _add_pieces(pieces, raw, tok.loc, tok.confidence) and stop_at_prose:
             break
         if tok.cell:
             for p in pieces[before:]:
