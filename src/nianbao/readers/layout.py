@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from nianbao.document import Block, Cell, Grid, Loc, Paragraph
+from nianbao.readers.chrome import Placed, chrome_lines
 from nianbao.readers.fold import in_fold_blocks
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down coordinates)
@@ -408,6 +409,7 @@ class PageContent:
     number: int
     tables: list[TableBuild]
     lines: list[Line]
+    height: float | None = None  # None when unknown (OCR): the lowest text on any page stands for it
 
 
 def _is_margin(line: Line) -> bool:
@@ -416,9 +418,24 @@ def _is_margin(line: Line) -> bool:
     return len(line.text.replace(" ", "")) <= 8
 
 
+def drop_chrome(pages: Sequence[PageContent]) -> int:
+    """Take the running headers and footers (readers/chrome.py) out of the pages' lines, so that
+    they neither read as text nor stop a table from going on over a page break. Returns how many."""
+    lowest = max((b for p in pages for b in [*(ln.bbox[3] for ln in p.lines), *(t.last_bbox[3] for t in p.tables)]),
+                 default=0.0)
+    heights = {p.number: p.height or lowest for p in pages}
+    placed = [(p, ln) for p in pages for ln in p.lines]
+    chrome = chrome_lines([Placed(p.number, ln.text, ln.bbox[1], ln.bbox[3]) for p, ln in placed], heights)
+    dropped = {id(placed[i][1]) for i in chrome}
+    for p in pages:
+        p.lines = [ln for ln in p.lines if id(ln) not in dropped]
+    return len(dropped)
+
+
 def assemble(pages: Sequence[PageContent]) -> list[Block]:
-    """All pages as blocks in reading order, each table continued over a page break
-    joined to its start."""
+    """All pages as blocks in reading order, running headers and footers dropped, each table
+    continued over a page break joined to its start."""
+    drop_chrome(pages)
     items: list[tuple[float, Block | TableBuild]] = []
     open_table: TableBuild | None = None  # a table with nothing but margins below it on its page
     for page in pages:

@@ -15,16 +15,12 @@ from typing import Any
 
 from nianbao.document import Document
 from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, NianbaoError
-from nianbao.readers import ocr
+from nianbao.readers import ocr, settings
 from nianbao.readers.layout import Glyph, PageContent, TableBuild, assemble, build_table, group_lines
 from nianbao.readers.limits import Limits
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _CID = re.compile(r"^\(cid:\d+\)$")
-# A glyph's box is placed from its baseline: the lowest tenth-or-so of the em below it (the CJK
-# fonts' descent). pdfminer places it by the descent the font declares, which a re-distilled
-# PDF (Ghostscript, Cairo) often rewrites, moving every glyph half a line and into the next row.
-_DESCENT = 0.12
 
 
 def _refuse_truncated(data: bytes) -> None:
@@ -54,10 +50,12 @@ def _fail(e: Exception) -> NianbaoError:
 
 
 def _glyph(c: dict[str, Any]) -> Glyph:
-    """A character with its box set from its baseline and size (``_DESCENT``) when upright."""
+    """A character with its box set from its baseline and size when upright. pdfminer places it by
+    the descent the font declares, which a re-distilled PDF (Ghostscript, Cairo) often rewrites,
+    moving every glyph half a line down, into the next table row."""
     shift = 0.0
     if c.get("upright") and c.get("matrix") and c["size"] > 0:
-        shift = (c["matrix"][5] - _DESCENT * c["size"]) - c["y0"]  # upwards, in PDF space
+        shift = (c["matrix"][5] - settings.DESCENT * c["size"]) - c["y0"]  # upwards, in PDF space
     return Glyph(c["text"], c["x0"], c["top"] - shift, c["x1"], c["bottom"] - shift)
 
 
@@ -75,7 +73,7 @@ def _text_page(page: Any, number: int) -> PageContent | None:
             tables.append(table)
     boxes = [t.bbox for t in tables]
     outside = [g for g in glyphs if not any(b[0] <= g.cx <= b[2] and b[1] <= g.cy <= b[3] for b in boxes)]
-    return PageContent(number=number, tables=tables, lines=group_lines(outside))
+    return PageContent(number=number, tables=tables, lines=group_lines(outside), height=float(page.height))
 
 
 def _ocr_pages(data: bytes, indices: list[int], limits: Limits) -> list[PageContent]:
