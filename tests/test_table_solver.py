@@ -90,3 +90,24 @@ def test_row_numbers_printed_before_labels_are_not_shifted_onto_the_next_row() -
     report = parse_bytes(HARD_LAYOUTS["before-label"](T21, values, "某某市某某局", 2023).encode(), "x.txt")
     assert report.values["applications.new.total"] == values["applications.new.total"]
     assert report.values["active.regulations.issued"] == values["active.regulations.issued"]
+
+
+def test_numbers_wrapped_in_narrow_cells_rejoined_by_column() -> None:
+    """pdftotext -layout prints a thousands-separated number that a narrow cell wrapped as 1,20
+    over 6; the pieces stand in one column and the row's total confirms the joining."""
+    text = (
+        "某某市某某局2024年政府信息公开工作年度报告\n一、总体情况\n本年度工作正常。\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "                             14,4    1,30                1,04         17,3\n"
+        "一、本年新收政府信息公开申请数量                            87     234          223\n"
+        "                             18      1                   2            05\n"
+        "五、存在的主要问题及改进情况\n无。\n"
+    )
+    report = parse_bytes(text.encode(), "layout.txt")
+    row = [
+        report.values[f"applications.new.{c}"]
+        for c in ("natural_person", "business", "research", "public_interest", "legal_service", "other", "total")
+    ]
+    assert row == [14418, 1301, 87, 234, 1042, 223, 17305]
+    assert report.provenance["applications.new.natural_person"].basis == "arithmetic"
+    assert report.provenance["applications.new.natural_person"].raw == "14,418"

@@ -20,6 +20,7 @@ _PAGE_MARK = re.compile(
     r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
+_WORD = re.compile(r"[^ \u3000\u00a0\t]+")
 _RULES = re.compile(r"\s*[|│┃]\s*")
 _BORDER = re.compile(r"^[|│┃]|[|│┃]$")
 
@@ -31,6 +32,7 @@ class Token:
     line: int  # index into Flow.lines
     cell: bool  # True when the source marks cell boundaries (grid, tabs): an empty token is a blank cell
     confidence: float | None = None  # OCR confidence, None for text from a text layer
+    x: int | None = None  # for a word of a text line: its first character's column in the line
 
 
 @dataclass
@@ -45,12 +47,20 @@ class Flow:
     # per token: for each char of norm belonging to it, offset in token.text
     char_offsets: list[list[int]] = field(default_factory=list)
     blank_at: dict[int, int] = field(default_factory=dict)  # norm index of an empty cell's SEP → token
+    _line_tokens: dict[int, list[Token]] = field(default_factory=dict, repr=False)
 
     def token_at(self, pos: int) -> int:
         """The token that holds norm position ``pos`` (or the next one after a SEP)."""
         while pos < len(self.owner) and self.owner[pos] < 0:
             pos += 1
         return self.owner[pos] if pos < len(self.owner) else len(self.tokens)
+
+    def tokens_of_line(self, line: int) -> list[Token]:
+        """The tokens of one line (lines are added in order, so their tokens stand together)."""
+        if not self._line_tokens:
+            for t in self.tokens:
+                self._line_tokens.setdefault(t.line, []).append(t)
+        return self._line_tokens.get(line, [])
 
     def line_of(self, pos: int) -> int:
         t = self.token_at(pos)
@@ -82,7 +92,11 @@ def build(doc: Document) -> Flow:
                     loc = Loc(line=loc.line + k, page=loc.page)
                 if _PAGE_MARK.match(part):
                     part = ""
-                _add_line(flow, part, loc, *_split_line(part), confidence=block.confidence)
+                words, cell = _split_line(part)
+                columns = None if cell else [m.start() for m in _WORD.finditer(part)]
+                if columns is not None and len(columns) != len(words):
+                    columns = None
+                _add_line(flow, part, loc, words, cell, confidence=block.confidence, columns=columns)
         elif isinstance(block, Grid):
             for r, row in enumerate(block.rows):
                 cells = [c for ci, c in enumerate(row) if block.is_origin(r, ci)]
@@ -105,6 +119,7 @@ def _add_line(
     part_locs: list[Loc] | None = None,
     part_conf: list[float | None] | None = None,
     confidence: float | None = None,
+    columns: list[int] | None = None,
 ) -> None:
     line_no = len(flow.lines)
     flow.lines.append(text)
@@ -112,7 +127,8 @@ def _add_line(
     for i, part in enumerate(parts):
         t_index = len(flow.tokens)
         conf = part_conf[i] if part_conf else confidence
-        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf))
+        x = columns[i] if columns else None
+        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x))
         flow.token_start.append(len(flow.owner))
         offsets: list[int] = []
         norm_parts: list[str] = []

@@ -23,3 +23,5 @@ MAX_UNPRINTED_PLACEMENTS = 10_000
 # Column numbers (1 2 3 …) printed in front of a row's numbers are dropped only for rows this wide:
 # a narrower row could hold such numbers as its values.
 MIN_NUMBERED_WIDTH = 3
+# Lines above and below a row's label that may hold the rest of numbers a narrow cell wrapped.
+WRAP_REACH = 2

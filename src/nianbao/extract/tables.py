@@ -22,6 +22,7 @@ from nianbao.extract.readings import Reading, readings, values_of
 from nianbao.extract.settings import MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
 from nianbao.extract.solver import OpenSegment, solve
 from nianbao.extract.tokens import VALUE_KINDS, Piece, gap_pieces, split_extra
+from nianbao.extract.wraps import rejoin
 from nianbao.template import Equation, Table, Template
 
 
@@ -56,6 +57,7 @@ class RowRead:
     cells: dict[str, CellRead] = field(default_factory=dict)
     # the printed lines that hold part of the row's label (None for a table's one flat row)
     label_lines: set[tuple[int | None, int | None]] | None = None
+    flow_lines: range | None = None  # the Flow lines its label stands on
 
 
 @dataclass
@@ -80,6 +82,7 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
     _gaps_after(flow, rows, spans, block_spans, end)
     extra_rows = _cut_extra_rows(table, rows)
     before = _numbers_before_labels(flow, rows, spans, block_spans, start)
+    _rejoin_wrapped(flow, rows, eqs)
     _decide(rows, eqs)
     if before is not None:
         _decide(before, eqs)
@@ -158,8 +161,10 @@ def _find_rows(
         for row, span in zip(block.rows, chosen, strict=True):
             keys = [table.cell_key(row, c) for c in block.columns]
             loc = flow.tokens[flow.token_at(span[0])].loc if span else None
-            lines = {_line_of(flow.tokens[t].loc) for t in _tokens_in(flow, span)} if span else None
-            rows.append(RowRead(keys, [], span is not None, loc, label_lines=lines))
+            tokens = _tokens_in(flow, span) if span else range(0)
+            lines = {_line_of(flow.tokens[t].loc) for t in tokens} if span else None
+            flow_lines = range(flow.tokens[tokens[0]].line, flow.tokens[tokens[-1]].line + 1) if tokens else None
+            rows.append(RowRead(keys, [], span is not None, loc, label_lines=lines, flow_lines=flow_lines))
             spans.append(span)
             if span:
                 cursor = span[1]
@@ -201,6 +206,38 @@ def _numbers_before_labels(
     if not any(p.kind in VALUE_KINDS for p in first.pieces):
         return None
     return out
+
+
+def _rejoin_wrapped(flow: Flow, rows: list[RowRead], eqs: list[Equation]) -> None:
+    """Rows whose numbers a narrow cell wrapped (the row does not read as printed) rejoined by
+    column; a line of numbers that two rows would both need is given to neither."""
+    joined: list[tuple[RowRead, list[Piece], frozenset[int]]] = []
+    label_lines = {line: i for i, row in enumerate(rows) for line in (row.flow_lines or ())}
+    for i, row in enumerate(rows):
+        own = _row_equations(row.keys, eqs)
+        if row.flow_lines is None or not _covered(row.keys, own) or _reads_as_printed(row, own):
+            continue
+        others = {line for line, owner in label_lines.items() if owner != i}
+        found = rejoin(flow, row.flow_lines, row.keys, own, others)
+        if found is not None:
+            joined.append((row, *found))
+    claimed: dict[int, int] = {}
+    for _, _, used in joined:
+        for line in used:
+            claimed[line] = claimed.get(line, 0) + 1
+    for row, cells, used in joined:
+        if all(claimed[line] == 1 for line in used):
+            row.cells = cells_from(row.keys, cells, "数字在窄单元格中折行，按列位置拼接，且符合勾稽关系", ARITHMETIC)
+
+
+def _reads_as_printed(row: RowRead, eqs: list[Equation]) -> bool:
+    values = [p for p in row.pieces if p.kind not in ("blank", "break")]
+    return (
+        len(values) == len(row.keys)
+        and all(p.kind != "text" for p in values)
+        and not _wrapped(values)
+        and _satisfies(values_of(row.keys, values), eqs)
+    )
 
 
 def _empty_rows(rows: list[RowRead]) -> int:
