@@ -4,9 +4,15 @@ unprinted empty cells; a cell on which the readings disagree stays unreadable wi
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from nianbao.pipeline import parse_bytes
+from nianbao.extract.history import with_history
+from nianbao.pipeline import parse_bytes, parse_file
 from nianbao.report import Report
 from nianbao.template import load
 from tests.layouts import HARD_LAYOUTS, flattened_text, layout_text, random_values
@@ -111,3 +117,48 @@ def test_numbers_wrapped_in_narrow_cells_rejoined_by_column() -> None:
     assert row == [14418, 1301, 87, 234, 1042, 223, 17305]
     assert report.provenance["applications.new.natural_person"].basis == "arithmetic"
     assert report.provenance["applications.new.natural_person"].raw == "14,418"
+
+
+def _year_pair(tmp_path: Path) -> tuple[dict[str, int | float], Path, Path]:
+    """This year's report as flattened page text (表二's runs ambiguous) and last year's, readable,
+    whose 现行有效件数 with this year's 制发/废止 make this year's 现行有效件数."""
+    this = random_values(T21, 11)
+    last = random_values(T21, 12)
+    for row in ("regulations", "normative_documents"):
+        this[f"active.{row}.in_force"] = (
+            last[f"active.{row}.in_force"] + this[f"active.{row}.issued"] - this[f"active.{row}.repealed"]
+        )
+    now = tmp_path / "this.txt"
+    now.write_text(flattened_text(T21, this, "某某市某某局", 2023), encoding="utf-8")
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "last.txt").write_text(layout_text(T21, last, "某某市某某局", 2022), encoding="utf-8")
+    return this, now, history
+
+
+def test_adjacent_year_fixes_a_row_the_table_leaves_ambiguous(tmp_path: Path) -> None:
+    this, now, history = _year_pair(tmp_path)
+    alone = parse_file(now)
+    keys = [f"active.regulations.{c}" for c in ("issued", "repealed", "in_force")]
+    assert {alone.provenance[k].status for k in keys} == {"unreadable"}
+    fixed = with_history(alone, [parse_file(history / "last.txt")])
+    assert [fixed.values[k] for k in keys] == [this[k] for k in keys]
+    prov = fixed.provenance["active.regulations.in_force"]
+    assert prov.basis == "adjacent_year" and prov.basis_source == str(history / "last.txt")
+    # the CLI does the same with --history
+    out = subprocess.run(
+        [sys.executable, "-m", "nianbao.cli", "parse", str(now), "--history", str(history), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    assert [data["values"][k] for k in keys] == [this[k] for k in keys]
+    assert data["provenance"]["active.regulations.issued"]["basis"] == "adjacent_year"
+
+
+def test_adjacent_year_of_another_agency_is_not_used(tmp_path: Path) -> None:
+    _, now, history = _year_pair(tmp_path)
+    other = parse_file(history / "last.txt").model_copy(update={"agency": "另一个局"})
+    fixed = with_history(parse_file(now), [other])
+    assert fixed.provenance["active.regulations.in_force"].status == "unreadable"

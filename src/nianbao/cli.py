@@ -72,6 +72,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not files:
         print("nianbao: 没有找到报告文件 (E_NO_INPUT)", file=sys.stderr)
         return 2
+    history = _read_history(args.history) if args.history else []
     for path in files:
         try:
             report = parse_file(path)
@@ -79,6 +80,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
             _print_error(e)
             failed += 1
             continue
+        if history:
+            from nianbao.extract.history import with_history
+
+            report = with_history(report, history)
         if getattr(args, "check", False):
             report = _with_findings(report)
         if args.json:
@@ -89,6 +94,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
         single = len(args.files) == 1 and not Path(args.files[0]).is_dir()
         _dump_json(reports[0] if single and len(reports) == 1 else reports, args.output)
     return 1 if failed else 0
+
+
+def _read_history(directory: str) -> list[Report]:
+    """Every readable report under ``directory``; one that cannot be read is named and left out."""
+    from nianbao.pipeline import parse_file
+
+    out: list[Report] = []
+    for path in iter_inputs([directory]):
+        try:
+            out.append(parse_file(path))
+        except NianbaoError as e:
+            _print_error(e)
+    return out
 
 
 def _with_findings(report: Report) -> Report:
@@ -197,6 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON contract (several files: an array)")
     p.add_argument("-o", "--output", help="write the JSON to this file")
     p.add_argument("--check", action="store_true", help="add the findings of `nianbao check` to the JSON")
+    p.add_argument(
+        "--history",
+        metavar="DIR",
+        help="other years' reports of the same agencies: a cell the table leaves ambiguous is fixed by the "
+        "year before or after where the cross-year relations allow (provenance basis adjacent_year)",
+    )
     p.set_defaults(func=cmd_parse)
 
     c = sub.add_parser("check", help="check reports against the rules (arithmetic, structure, text, years)")

@@ -56,6 +56,11 @@ class Provenance(BaseModel):
         "table's equations, the only reading that fits), adjacent_year (fixed by another year's report)",
     )
     basis_source: str | None = Field(default=None, description="for basis adjacent_year: the other year's report")
+    candidates_complete: bool | None = Field(
+        default=None,
+        description="true when candidates are every reading that fits the table's equations (so that "
+        "another year's report may choose among them)",
+    )
 
 
 class Finding(BaseModel):

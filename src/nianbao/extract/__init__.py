@@ -200,4 +200,5 @@ def _provenance(c: CellRead) -> Provenance:
         confidence=c.confidence,
         basis=c.basis,
         basis_source=c.basis_source,
+        candidates_complete=c.candidates_complete,
     )

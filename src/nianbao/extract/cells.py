@@ -24,6 +24,7 @@ class CellRead:
     confidence: float | None = None
     basis: str | None = None  # printed | arithmetic | adjacent_year, for a value that was fixed
     basis_source: str | None = None  # the other year's report, for adjacent_year
+    candidates_complete: bool | None = None  # candidates are every reading that fits the table
 
 
 def cells_from(
@@ -51,12 +52,19 @@ def cells_from(
 
 
 def unreadable_cells(
-    keys: list[str], pieces: list[Piece], note: str, candidates: list[dict[str, int | float]] | None = None
+    keys: list[str],
+    pieces: list[Piece],
+    note: str,
+    candidates: list[dict[str, int | float]] | None = None,
+    complete: bool | None = None,
 ) -> dict[str, CellRead]:
-    """Every cell of a row or segment unreadable, with the pieces read and the candidate readings."""
+    """Every cell of a row or segment unreadable, with the pieces read and the candidate readings
+    (``complete`` when they are every reading that fits the table's equations)."""
     raw = " ".join(p.raw for p in pieces if p.kind != "blank") or None
     loc = pieces[0].loc if pieces else Loc()
-    return {k: CellRead(None, "unreadable", raw, loc, note, candidates or None) for k in keys}
+    return {
+        k: CellRead(None, "unreadable", raw, loc, note, candidates or None, candidates_complete=complete) for k in keys
+    }
 
 
 def missing_cells(keys: list[str], loc: Loc | None, note: str) -> dict[str, CellRead]:

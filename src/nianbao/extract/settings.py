@@ -15,8 +15,10 @@ HEADER_SPAN = 60
 # Search steps for one table's equations before its open cells are left unreadable: the search is
 # exhaustive within this bound, so nothing beyond it is ever guessed.
 SOLVER_STEPS = 400_000
-# Distinct readings of a table kept as candidates in provenance.
-SHOWN_CANDIDATES = 20
+# Joint solutions of one table beyond which the search stops (its open cells then stay unreadable).
+MAX_SOLUTIONS = 1_000
+# Distinct readings of a row kept as candidates in provenance (more: none kept, the note says so).
+SHOWN_CANDIDATES = 50
 # Cells a row may leave unprinted (empty cells that text from a PDF drops) and still be placed by
 # the table's equations; more unprinted cells than this and the row is not placed.
 MAX_UNPRINTED_PLACEMENTS = 10_000

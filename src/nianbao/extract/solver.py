@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nianbao.extract.settings import SOLVER_STEPS
+from nianbao.extract.settings import MAX_SOLUTIONS, SOLVER_STEPS
 from nianbao.template import Equation
 
 Value = int | float
@@ -101,11 +101,8 @@ def solve(segments: list[OpenSegment], fixed: dict[str, Value], equations: list[
                 return False
         return True
 
-    def all_ambiguous() -> bool:
-        return all(len(v) > 1 for v in out.values.values())
-
     def visit(rank: int) -> bool:
-        """False when the search must stop (bound reached, or nothing left to learn)."""
+        """False when the search must stop (a bound reached)."""
         nonlocal steps
         if rank == len(order):
             out.solutions += 1
@@ -113,7 +110,10 @@ def solve(segments: list[OpenSegment], fixed: dict[str, Value], equations: list[
                 out.used[i].add(chosen[r])
                 for k, v in zip(segments[i].keys, segments[i].candidates[chosen[r]], strict=True):
                     out.values[k].add(v)
-            return not all_ambiguous()
+            if out.solutions >= MAX_SOLUTIONS:
+                out.complete = False
+                return False
+            return True
         seg = segments[order[rank]]
         for ci, cand in enumerate(seg.candidates):
             steps += 1

@@ -20,7 +20,7 @@ from nianbao.extract.labels import Span, find_block, header_start, label_regex, 
 from nianbao.extract.placement import in_order, weights
 from nianbao.extract.readings import Reading, readings, values_of
 from nianbao.extract.settings import MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
-from nianbao.extract.solver import OpenSegment, solve
+from nianbao.extract.solver import OpenSegment, Outcome, solve
 from nianbao.extract.tokens import VALUE_KINDS, Piece, gap_pieces, split_extra
 from nianbao.extract.wraps import rejoin
 from nianbao.template import Equation, Table, Template
@@ -478,24 +478,54 @@ def _interrupted(pieces: list[Piece], reading: Reading) -> bool:
 
 
 def _solve_open(rows: list[RowRead], open_rows: list[_Open], eqs: list[Equation]) -> None:
-    """Rows with several readings: every cell on which all joint solutions agree is taken."""
+    """Rows with several readings: every cell on which all joint solutions agree is taken. Rows
+    that no equation links are solved apart, so that one row's choices do not multiply another's."""
     fixed = {k: c.value for r in rows for k, c in r.cells.items() if c.value is not None}
-    segments = [OpenSegment(o.row.keys, [tuple(p.value for p in r) for r in o.readings]) for o in open_rows]  # type: ignore[misc]
-    outcome = solve(segments, fixed, eqs)
-    for o, seg, used in zip(open_rows, segments, outcome.used, strict=True):
-        pieces = [p for p in o.row.pieces if p.kind != "break"]
-        solutions = [o.readings[i] for i in sorted(used)]
-        if not outcome.complete or not solutions:
-            o.row.cells = unreadable_cells(o.row.keys, pieces, o.note, _candidates(o.row.keys, o.readings))
-            continue
-        first = solutions[0]
-        cells: dict[str, CellRead] = {}
-        for i, key in enumerate(seg.keys):
-            if len(outcome.values[key]) == 1 and key in outcome.covered:
-                cells.update(cells_from([key], [first[i]], "由表格勾稽关系确定", ARITHMETIC))
-            else:
-                cells.update(unreadable_cells([key], pieces, o.note, _candidates(o.row.keys, solutions)))
-        o.row.cells = cells
+    for component in _linked(open_rows, eqs):
+        segments = [OpenSegment(o.row.keys, [tuple(p.value for p in r) for r in o.readings]) for o in component]  # type: ignore[misc]
+        outcome = solve(segments, fixed, eqs)
+        for o, seg, used in zip(component, segments, outcome.used, strict=True):
+            _settle(o, seg, [o.readings[i] for i in sorted(used)], outcome)
+
+
+def _linked(open_rows: list[_Open], eqs: list[Equation]) -> list[list[_Open]]:
+    """The open rows in groups that equations link (directly or through one another)."""
+    owner = {k: i for i, o in enumerate(open_rows) for k in o.row.keys}
+    parent = list(range(len(open_rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for e in eqs:
+        members = {owner[k] for k in (*e.lhs, *e.rhs) if k in owner}
+        first = min(members, default=None)
+        for m in members:
+            parent[find(m)] = find(first)  # type: ignore[arg-type]
+    groups: dict[int, list[_Open]] = {}
+    for i, o in enumerate(open_rows):
+        groups.setdefault(find(i), []).append(o)
+    return list(groups.values())
+
+
+def _settle(o: _Open, seg: OpenSegment, solutions: list[Reading], outcome: Outcome) -> None:
+    pieces = [p for p in o.row.pieces if p.kind != "break"]
+    if not outcome.complete or not solutions:
+        o.row.cells = unreadable_cells(o.row.keys, pieces, o.note, _candidates(o.row.keys, o.readings))
+        return
+    first = solutions[0]
+    shown = solutions if len(solutions) <= SHOWN_CANDIDATES else None
+    cells: dict[str, CellRead] = {}
+    for i, key in enumerate(seg.keys):
+        if len(outcome.values[key]) == 1 and key in outcome.covered:
+            cells.update(cells_from([key], [first[i]], "由表格勾稽关系确定", ARITHMETIC))
+        else:
+            note = o.note if shown else f"{o.note}（符合的读法超过{SHOWN_CANDIDATES}种，未列出）"
+            cand = _candidates(o.row.keys, shown) if shown else None
+            cells.update(unreadable_cells([key], pieces, note, cand, complete=bool(shown)))
+    o.row.cells = cells
 
 
 def _spread_displaced(rows: list[RowRead], eqs: list[Equation]) -> None:

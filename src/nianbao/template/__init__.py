@@ -115,6 +115,19 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class CrossYear:
+    """A relation between two years' reports: this[this_key] = sum(last[last_keys]) + sum(this[add])
+    − sum(this[subtract])."""
+
+    rule: str
+    this_key: str
+    last_keys: tuple[str, ...]
+    add: tuple[str, ...]
+    subtract: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True)
 class Template:
     version: str
     name: str
@@ -125,6 +138,7 @@ class Template:
     sections: tuple[SectionDef, ...]
     tables: tuple[Table, ...]
     relations: tuple[Relation, ...]
+    cross_year: tuple[CrossYear, ...] = ()
     raw: dict[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
     def table(self, key: str) -> Table:
@@ -173,6 +187,39 @@ class Template:
                     rhs_keys = tuple(f"{t.key}.{other}.{n}" for n in rhs)
                 out.append(Equation(rel.id, t.key, lhs_keys, rhs_keys, other, rel.description))
         return out
+
+
+def _cross_year(d: dict[str, Any], tables: tuple[Table, ...]) -> tuple[CrossYear, ...]:
+    """Every instance of the template's cross-year relations, as cell keys."""
+    out: list[CrossYear] = []
+    for r in d.get("cross_year", ()):
+        t = next(t for t in tables if t.key == r["table"])
+        names = (r["this"], tuple(r["last"]), tuple(r.get("add", ())), tuple(r.get("subtract", ())))
+        if r["over"] == "columns":
+            # one instance per column: the names are rows
+            patterns = [f"{t.key}.{{}}.{col.key}" for col in t.block_of(r["this"]).columns]
+        else:
+            # one instance per row that has the column: the names are columns
+            patterns = [
+                f"{t.key}.{row.key}.{{}}"
+                for block in t.blocks
+                if r["this"] in {c.key for c in block.columns}
+                for row in block.rows
+            ]
+        for pattern in patterns:
+            key = pattern.format
+            this, last, add, sub = names
+            out.append(
+                CrossYear(
+                    r["id"],
+                    key(this),
+                    tuple(map(key, last)),
+                    tuple(map(key, add)),
+                    tuple(map(key, sub)),
+                    r["description"],
+                )
+            )
+    return tuple(out)
 
 
 def _expand(names: tuple[str, ...], order: list[str]) -> list[str]:
@@ -227,6 +274,7 @@ def _table(d: dict[str, Any]) -> Table:
 
 
 def from_dict(d: dict[str, Any]) -> Template:
+    tables = tuple(_table(t) for t in d["tables"])
     return Template(
         version=str(d["version"]),
         name=d["name"],
@@ -238,7 +286,7 @@ def from_dict(d: dict[str, Any]) -> Template:
             SectionDef(s["number"], s["title"], tuple(s.get("variants", ())), tuple(s.get("keywords", ())))
             for s in d["sections"]
         ),
-        tables=tuple(_table(t) for t in d["tables"]),
+        tables=tables,
         relations=tuple(
             Relation(
                 id=r["id"],
@@ -250,6 +298,7 @@ def from_dict(d: dict[str, Any]) -> Template:
             )
             for r in d.get("relations", ())
         ),
+        cross_year=_cross_year(d, tables),
         raw=d,
     )
 
