@@ -24,7 +24,7 @@ FLOORS: dict[str, int] = {
     "chromium-header-footer": 200,
     "weasyprint": 200,
     "lo-docx": 200,
-    "lo-html": 144,
+    "lo-html": 200,
     "weasyprint-gs": 200,
     "lo-docx-gs": 200,
     "lo-docx-cairo": 200,

@@ -23,7 +23,7 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down coordi
 _SNAP = 3.0  # points: cell edges closer than this are the same grid line
 _COL_TOL = 0.03  # share of a table's width: column rules this close on two pages are the same
 _NUMBER = re.compile(r"[\d.,，%\s-]+")
-_ENUM_START = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+ENUM_START = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
 
 
 def is_cjk(ch: str) -> bool:
@@ -194,16 +194,16 @@ class TableBuild:
             for c, cid in enumerate(row):
                 box = self.boxes.get(cid)
                 loc = Loc(page=self.pages.get(cid, self.row_pages[r]), row=r, col=c,
-                          bbox=_round(box) if box else None)
+                          bbox=round_box(box) if box else None)
                 cells.append(Cell(self.texts.get(cid, ""), loc, confidence=self.confs.get(cid)))
                 flags.append(cid not in seen)
                 seen.add(cid)
             rows.append(cells)
             origins.append(flags)
-        return Grid(rows=rows, loc=Loc(page=self.page, bbox=_round(self.bbox)), origins=origins)
+        return Grid(rows=rows, loc=Loc(page=self.page, bbox=round_box(self.bbox)), origins=origins)
 
 
-def _round(b: BBox) -> BBox:
+def round_box(b: BBox) -> BBox:
     return (round(b[0], 1), round(b[1], 1), round(b[2], 1), round(b[3], 1))
 
 
@@ -324,14 +324,14 @@ def join_tables(prev: TableBuild, nxt: TableBuild) -> None:
         any(t.strip() for t in texts_top)
         and all(not t.strip() or b.strip() for t, b in zip(texts_top, texts_bottom, strict=True))
         and any(b.strip() and not t.strip() for t, b in zip(texts_top, texts_bottom, strict=True))
-        and not any(_ENUM_START.match(t) for t in texts_top if t.strip())
+        and not any(ENUM_START.match(t) for t in texts_top if t.strip())
     )
     for c, (old, new) in enumerate(zip(bottom, top_row, strict=True)):
         if c and bottom[c - 1] == old and top_row[c - 1] == new:
             continue  # the same merged cell, handled at its first column
         top_text = prev.texts[new].strip()
         multi_row = prev.spans_rows(new) > 1 or prev.spans_rows(old) > 1
-        label_tail = not _ENUM_START.match(top_text) and not _NUMBER.fullmatch(top_text)
+        label_tail = not ENUM_START.match(top_text) and not _NUMBER.fullmatch(top_text)
         if continued_row or (multi_row and prev.texts[old].strip() and label_tail):
             merge(old, new)
     cut = prev.owner[n_prev]
@@ -342,10 +342,17 @@ def join_tables(prev: TableBuild, nxt: TableBuild) -> None:
 
 
 def lines_to_blocks(lines: Sequence[Line], page: int) -> list[tuple[float, Block]]:
-    """Text outside ruled tables: runs of two or more lines split into several segments
-    at the same places become a Grid (a table without rules); other lines Paragraphs.
-    Returns (top, block) so that the caller can interleave them with ruled tables."""
+    """Text outside ruled tables: tables without rules rebuilt from the numbers' columns
+    (readers/borderless.py); of the other lines, runs of two or more split into several segments
+    at the same places become a Grid, the rest Paragraphs. Returns (top, block) so that the caller
+    can interleave them with ruled tables."""
+    from nianbao.readers.borderless import find_tables  # it builds on this module's lines
+
     out: list[tuple[float, Block]] = []
+    found = find_tables(lines, page)
+    out.extend((f.top, f.grid) for f in found)
+    taken = {i for f in found for i in f.lines}
+    lines = [ln for i, ln in enumerate(lines) if i not in taken]
     i = 0
     while i < len(lines):
         j = i
@@ -359,7 +366,7 @@ def lines_to_blocks(lines: Sequence[Line], page: int) -> list[tuple[float, Block
             continue
         line = lines[i]
         text = "\t".join(line.segment_texts()) if len(line.segments) >= 2 else line.text
-        out.append((line.bbox[1], Paragraph(text, Loc(page=page, bbox=_round(line.bbox)), confidence=line.conf)))
+        out.append((line.bbox[1], Paragraph(text, Loc(page=page, bbox=round_box(line.bbox)), confidence=line.conf)))
         i += 1
     return out
 
@@ -382,11 +389,12 @@ def _borderless_grid(lines: Sequence[Line], page: int) -> Grid:
             box = (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs), max(g.bottom for g in gs)) \
                 if gs else None
             row.append(Cell(" ".join(join_glyphs(s) for s in segs),
-                            Loc(page=page, row=r, col=c, bbox=_round(box) if box else None), confidence=min_conf(gs)))
+                            Loc(page=page, row=r, col=c, bbox=round_box(box) if box else None),
+                            confidence=min_conf(gs)))
         rows.append(row)
     x0 = min(ln.bbox[0] for ln in lines)
     box = (x0, lines[0].bbox[1], max(ln.bbox[2] for ln in lines), lines[-1].bbox[3])
-    return Grid(rows=rows, loc=Loc(page=page, bbox=_round(box)))
+    return Grid(rows=rows, loc=Loc(page=page, bbox=round_box(box)))
 
 
 def renumber(blocks: Sequence[Block]) -> list[Block]:

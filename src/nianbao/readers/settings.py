@@ -15,3 +15,12 @@ DESCENT = 0.12
 CHROME_BAND = 0.1
 CHROME_Y_TOLERANCE = 4.0  # the same height on two pages, give or take this
 CHROME_MIN_SHARE = 0.5  # repeated on at least this share of the pages (and on two pages at least)
+
+# Tables without ruling lines, rebuilt from word positions (readers/borderless.py), in ems of the
+# line's glyph height.
+WORD_GAP = 0.5  # a gap wider than this splits a line into words (a table's cells)
+LABEL_LINE_GAP = 1.0  # lines of one wrapped label are closer than this to each other
+WRAP_SLACK = 1.5  # a wrapped line reaches its column's right edge, give or take this
+ROW_SPAN_SLACK = 0.5  # a label covers a row when the row's numbers lie within its lines, give or take this
+HEADER_GAP = 2.5  # a header row lies closer than this above the table's first row
+MAX_ROW_GAP = 12.0  # two rows of numbers further apart than this are not one table

@@ -1,0 +1,313 @@
+"""Tables without ruling lines (HTML tables printed without borders, Word tables with borders off),
+rebuilt from the positions of their words.
+
+The numbers fix the table: each line holding numbers is a row, and the numbers of all rows,
+aligned one above the other, give the value columns (their boxes overlap within a column and
+never across two). Everything left of the first value column is labels: a label wrapped over
+several lines is one block of lines close together (a new enumerated item, 「2.」「（三）」, starts a
+new one), and it belongs to the rows whose numbers lie within its lines — one row for a row's own
+label, several for a group label (「（三）不予公开」), which becomes a merged cell over them. The
+settings are in ``readers/settings.py``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nianbao.document import Cell, Grid, Loc
+from nianbao.readers import settings
+from nianbao.readers.layout import ENUM_START, BBox, Glyph, Line, join_cell_lines, join_glyphs, min_conf, round_box
+
+_NUMBER = re.compile(r"^-?\d[\d,，]*(?:\.\d+)?%?$")
+
+
+@dataclass
+class Word:
+    glyphs: list[Glyph]
+    line: int  # index of its line on the page
+
+    @property
+    def text(self) -> str:
+        return join_glyphs(self.glyphs)
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def is_number(self) -> bool:
+        return bool(_NUMBER.match(self.text))
+
+
+def words_of(line: Line, index: int) -> list[Word]:
+    """A line cut into words at gaps wider than ``settings.WORD_GAP`` ems."""
+    out: list[Word] = []
+    for g in line.glyphs:
+        if out and g.x0 - out[-1].glyphs[-1].x1 <= settings.WORD_GAP * min(g.height, out[-1].glyphs[-1].height):
+            out[-1].glyphs.append(g)
+        else:
+            out.append(Word([g], index))
+    return out
+
+
+@dataclass
+class Block:
+    """Label words of one cell: a label, possibly wrapped over several lines."""
+
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        by_line: dict[int, list[Word]] = {}
+        for w in self.words:
+            by_line.setdefault(w.line, []).append(w)
+        return join_cell_lines([" ".join(w.text for w in sorted(ws, key=lambda w: w.x0))
+                                for _, ws in sorted(by_line.items())])
+
+    @property
+    def box(self) -> BBox:
+        return (self.x0, self.top, max(w.x1 for w in self.words), self.bottom)
+
+
+def _columns(numbers: Sequence[Word]) -> list[tuple[float, float]] | None:
+    """Value columns: the numbers' spans merged where they overlap. None when two numbers of one
+    line fall in one column (the numbers do not stand in columns)."""
+    spans: list[tuple[float, float]] = []
+    for w in sorted(numbers, key=lambda w: w.x0):
+        if spans and w.x0 <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], w.x1))
+        else:
+            spans.append((w.x0, w.x1))
+    for a, b in spans:
+        lines = [w.line for w in numbers if a <= w.x0 and w.x1 <= b]
+        if len(lines) != len(set(lines)):
+            return None
+    return spans
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1
+
+
+def _wrapped(ws: Sequence[Word], left: float, em: float) -> bool:
+    """A line of labels that goes on below (or a line that goes on from above): one of its labels
+    reaches the word to its right, or the first value column, as a line a cell's width wrapped does."""
+    for w in ws:
+        if w.x1 > left:
+            continue
+        edge = min((x.x0 for x in ws if x.x0 >= w.x1), default=left)
+        if w.x1 >= edge - settings.WRAP_SLACK * em:
+            return True
+    return False
+
+
+def _blocks(words: Sequence[Word], anchors: set[int], em: float) -> list[Block]:
+    """Label words grouped into cells: words overlapping horizontally on lines close together; a line
+    opening with an enumeration marker, or a second line beside numbers, starts a new cell."""
+    blocks: list[Block] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        home = None
+        if not ENUM_START.match(w.text):
+            for b in blocks:
+                last_line = max(y.line for y in b.words)
+                last = [x for x in b.words if x.line == last_line and _overlap(x, w)]
+                if not last:
+                    continue
+                if w.line == last_line:
+                    home = b
+                    continue
+                near = 0 <= w.top - max(x.bottom for x in last) <= settings.LABEL_LINE_GAP * em
+                two_rows = w.line in anchors and any(y.line in anchors for y in b.words)
+                if near and not two_rows:
+                    home = b
+        if home is None:
+            blocks.append(Block([w]))
+        else:
+            home.words.append(w)
+    return blocks
+
+
+@dataclass
+class Found:
+    """A table found on a page: the lines it takes up and the grid rebuilt from them."""
+
+    lines: set[int]
+    grid: Grid
+    top: float
+
+
+def find_tables(lines: Sequence[Line], page: int) -> list[Found]:
+    """The tables without rules among a page's lines (outside its ruled tables)."""
+    words = [words_of(ln, i) for i, ln in enumerate(lines)]
+    anchors = [i for i, ws in enumerate(words)
+               if sum(w.is_number for w in ws) >= 2 or (any(w.is_number for w in ws) and not ws[0].is_number)]
+    found: list[Found] = []
+    run: list[int] = []
+    for i in [*anchors, -1]:
+        if run and (i < 0 or _gap(lines, run[-1], i) > settings.MAX_ROW_GAP * _em(lines[i])):
+            table = _build(lines, words, run, page) if len(run) >= 2 else None
+            if table is not None:
+                found.append(table)
+            run = []
+        if i >= 0:
+            run.append(i)
+    return found
+
+
+def _em(line: Line) -> float:
+    return min(g.height for g in line.glyphs)
+
+
+def _gap(lines: Sequence[Line], a: int, b: int) -> float:
+    return lines[b].bbox[1] - lines[a].bbox[3]
+
+
+def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], page: int) -> Found | None:
+    numbers = [w for i in anchors for w in words[i] if w.is_number and (w is not words[i][0] or len(words[i]) > 1)]
+    columns = _columns(numbers)
+    if columns is None or len(columns) < 1:
+        return None
+    left = columns[0][0]
+    em = min(_em(lines[i]) for i in anchors)
+    first, last = anchors[0], anchors[-1]
+    # the lines around the rows of numbers that hold nothing but labels belong to the table
+    lo, hi = first, last
+    while lo > 0 and _label_only(words[lo - 1], left) and _gap(lines, lo - 1, lo) <= settings.LABEL_LINE_GAP * em \
+            and _wrapped(words[lo - 1], left, em):
+        lo -= 1
+    while hi + 1 < len(lines) and _label_only(words[hi + 1], left) and \
+            _gap(lines, hi, hi + 1) <= settings.LABEL_LINE_GAP * em and _wrapped(words[hi], left, em):
+        hi += 1
+    heads = _header_lines(lines, words, lo, columns, em)
+    taken = set(range(lo - len(heads), hi + 1))
+    if any(not _label_only(words[i], left) for i in taken - set(anchors) - set(heads)):
+        return None  # prose or numbers out of the columns between the rows: not a table
+    labels = [w for i in taken - set(heads) for w in words[i] if w.x1 <= left]
+    if any(w.x1 > left and not w.is_number for i in anchors for w in words[i]):
+        return None
+    centres = {i: (lines[i].bbox[1] + lines[i].bbox[3]) / 2 for i in anchors}
+    slack = settings.ROW_SPAN_SLACK * em
+    at: dict[int, list[Block]] = {i: [] for i in anchors}  # the label blocks beside each row
+    for b in _blocks(labels, set(anchors), em):
+        covered = [i for i in anchors if b.top - slack <= centres[i] <= b.bottom + slack]
+        if not covered:
+            covered = [min(anchors, key=lambda i: abs(centres[i] - (b.top + b.bottom) / 2))]
+        for i in covered:
+            at[i].append(b)
+    own: dict[int, Block | None] = {}
+    groups: dict[int, list[Block]] = {}
+    for i in anchors:
+        beside = sorted(at[i], key=lambda b: b.box[2])
+        own[i] = beside[-1] if beside else None
+        groups[i] = [b for b in beside[:-1] if b.box[2] <= beside[-1].x0]
+        for b in beside[:-1]:
+            if b.box[2] > beside[-1].x0:  # a second block of the row's own label
+                own[i] = Block([*b.words, *beside[-1].words])
+    depth = _group_columns([b for i in anchors for b in groups[i]], em)
+    rows: list[list[Cell]] = [_header_row(words[j], columns, len(depth) + 1, page, r) for r, j in enumerate(heads)]
+    origins: list[list[bool]] = [[True] + [False] * len(depth) + [True] * len(columns) for _ in heads]
+    seen: set[int] = set()
+    active: dict[int, Block] = {}  # group column → the group label last opened in it
+    for r, i in enumerate(anchors, start=len(heads)):
+        cells: list[Cell] = []
+        flags: list[bool] = []
+        label = own[i]
+        label_placed = False
+        for k in range(len(depth) + 1):
+            here = [b for b in groups[i] if k < len(depth) and depth[k][0] <= b.x0 < depth[k][1]]
+            if here:
+                block: Block | None = here[0]
+                active[k] = here[0]
+                flags.append(id(here[0]) not in seen)
+                seen.add(id(here[0]))
+            elif k < len(depth) and k in active and label is not None and label.x0 > depth[k][1]:
+                block = active[k]  # the group label opened above, as a merged cell, goes on
+                flags.append(False)
+            else:
+                block = label
+                flags.append(not label_placed)
+                label_placed = True
+            box = round_box(block.box) if block else None
+            cells.append(Cell(block.text if block else "", Loc(page=page, row=r, col=k, bbox=box)))
+        for a, b in columns:
+            ws = [w for w in words[i] if w.x1 > left and a <= (w.x0 + w.x1) / 2 <= b]
+            box = round_box((ws[0].x0, ws[0].top, ws[-1].x1, ws[-1].bottom)) if ws else None
+            cells.append(Cell(" ".join(w.text for w in ws), Loc(page=page, row=r, col=len(cells), bbox=box),
+                              confidence=min_conf(g for w in ws for g in w.glyphs)))
+            flags.append(True)
+        rows.append(cells)
+        origins.append(flags)
+    boxes = [lines[i].bbox for i in taken]
+    box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return Found(lines=taken, grid=Grid(rows=rows, loc=Loc(page=page, bbox=round_box(box)), origins=origins),
+                 top=box[1])
+
+
+def _header_lines(lines: Sequence[Line], words: list[list[Word]], top: int, columns: Sequence[tuple[float, float]],
+                  em: float) -> list[int]:
+    """The header rows right above a table's first row: lines of several words, no numbers, each word
+    within the table's width, close to the line below."""
+    out: list[int] = []
+    j = top - 1
+    while j >= 0 and len(words[j]) >= 2 and not any(w.is_number for w in words[j]) \
+            and _gap(lines, j, j + 1) <= settings.HEADER_GAP * em \
+            and all(w.x0 <= columns[-1][1] + em for w in words[j]) \
+            and any(w.x1 > columns[0][0] for w in words[j]):
+        out.insert(0, j)
+        j -= 1
+    return out
+
+
+def _header_row(ws: Sequence[Word], columns: Sequence[tuple[float, float]], labels: int, page: int,
+                r: int) -> list[Cell]:
+    """A header line's words put in the label cell and the value columns (the one nearest each)."""
+    parts: list[list[Word]] = [[] for _ in range(1 + len(columns))]
+    bounds = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
+    for w in ws:
+        cx = (w.x0 + w.x1) / 2
+        parts[0 if w.x1 <= columns[0][0] else 1 + sum(1 for b in bounds if cx > b)].append(w)
+    texts = [" ".join(w.text for w in p) for p in parts]
+    cells = [Cell(texts[0], Loc(page=page, row=r, col=k)) for k in range(labels)]
+    return cells + [Cell(t, Loc(page=page, row=r, col=labels + c)) for c, t in enumerate(texts[1:])]
+
+
+def _group_columns(groups: Sequence[Block], em: float) -> list[tuple[float, float]]:
+    """The columns of group labels, left to right, as spans of their left edges."""
+    out: list[tuple[float, float]] = []
+    for x in sorted(b.x0 for b in groups):
+        if out and x < out[-1][1]:
+            out[-1] = (out[-1][0], x + em)
+        else:
+            out.append((x - em / 2, x + em))
+    return out
+
+
+def _label_only(ws: Sequence[Word], left: float) -> bool:
+    return all(w.x1 <= left for w in ws)
