@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from functools import cache
 
 from nianbao.document import Loc
 from nianbao.extract.settings import MAX_CANDIDATES, MAX_STRAY, MAX_UNPRINTED_PLACEMENTS
@@ -41,10 +42,10 @@ def readings(pieces: list[Piece], keys: list[str], eqs: list[Equation], unprinte
                 out.append(window)
     elif not values and len(pieces) == width:
         out.append(pieces)
-    if not out and values:
-        out = split_readings(values, width)
     if not out and len(values) == 1 and eqs:
-        out = split_by_equations(values[0], keys, eqs)
+        out = split_by_equations(values[0], keys, eqs)  # only the cuts that keep the row's equations
+    elif not out and values:
+        out = split_readings(values, width)
     if not out and unprinted is not None and not any(p.kind == "blank" or p.in_cell for p in pieces):
         out = unprinted_readings(values, width, unprinted)
     return out
@@ -111,51 +112,65 @@ def split_readings(values: list[Piece], width: int) -> list[Reading]:
 
 
 def split_by_equations(run: Piece, keys: list[str], eqs: list[Equation]) -> list[Reading]:
-    """A run of digits too long to try every cut, cut only where the row's equations hold: cells
-    are cut from the right, so that a total (printed last in its group) is known before its parts,
-    and a cut whose parts already exceed their total is abandoned."""
+    """A run of digits too long to try every cut, cut only where the row's equations hold. Cells
+    are cut from the right, so that a total (printed last in its group) is known before its parts;
+    what is left of each equation bounds the cells still to cut, and the ways to cut a prefix are
+    worked out once per (cells left, digits left, what each equation still needs)."""
     digits = run.raw
     if not (run.kind == "number" and digits.isdigit()) or len(digits) < len(keys):
         return []
     index = {k: i for i, k in enumerate(keys)}
-    eq_cells = [([index[k] for k in e.lhs], [index[k] for k in e.rhs]) for e in eqs]
-    cells: list[int | None] = [None] * len(keys)
-    found: list[list[str]] = []
-    texts: list[str] = [""] * len(keys)
+    sides = [(frozenset(index[k] for k in e.lhs), frozenset(index[k] for k in e.rhs)) for e in eqs]
+    count = [0]
 
-    def holds() -> bool:
-        for lhs, rhs in eq_cells:
-            left = [cells[i] for i in lhs]
-            right = [cells[i] for i in rhs]
-            known_l = sum(v for v in left if v is not None)
-            known_r = sum(v for v in right if v is not None)
-            if None not in left and None not in right:
-                if known_l != known_r:
+    def feasible(cells_left: int, digits_left: int, diffs: tuple[int, ...]) -> bool:
+        """Whether cells 0..cells_left-1 could still close every equation: an equation whose one
+        side is complete needs the rest of its other side to make up the difference exactly."""
+        widest = digits_left - cells_left + 1  # the most digits one remaining cell can have
+        narrowest = -(-digits_left // cells_left) if cells_left else 0  # the widest cell has at least this
+        for (lhs, rhs), diff in zip(sides, diffs, strict=True):
+            lhs_left = sum(1 for j in lhs if j < cells_left)
+            rhs_left = sum(1 for j in rhs if j < cells_left)
+            if lhs_left == 0 and rhs_left == 0:
+                if diff != 0:
                     return False
-            elif (None not in left and known_r > known_l) or (None not in right and known_l > known_r):
+                continue
+            if lhs_left and rhs_left:
+                continue
+            need, parts = (diff, rhs_left) if lhs_left == 0 else (-diff, lhs_left)
+            if need < 0 or need >= parts * 10**widest:
+                return False
+            if parts == cells_left and narrowest > 1 and 10 ** (narrowest - 1) > need:
                 return False
         return True
 
-    def cut(i: int, end: int) -> bool:
+    @cache
+    def prefixes(i: int, end: int, diffs: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
         if i < 0:
-            if end == 0:
-                found.append(list(texts))
-            return len(found) <= MAX_CANDIDATES
+            return ((),) if end == 0 and not any(diffs) else ()
+        out: list[tuple[str, ...]] = []
         for start in range(end - 1, i - 1, -1):  # at least one digit for each cell left
             text = digits[start:end]
             if len(text) > 1 and text[0] == "0":
                 continue
-            cells[i], texts[i] = int(text), text
-            if holds() and not cut(i - 1, start):
-                return False
-        cells[i] = None
-        return True
+            value = int(text)
+            new = tuple(
+                d + (value if i in lhs else 0) - (value if i in rhs else 0)
+                for (lhs, rhs), d in zip(sides, diffs, strict=True)
+            )
+            if not feasible(i, start, new):
+                continue
+            for rest in prefixes(i - 1, start, new):
+                out.append((*rest, text))
+                count[0] += 1
+                if count[0] > MAX_CANDIDATES:
+                    return tuple(out)
+        return tuple(out)
 
-    if not cut(len(keys) - 1, len(digits)):
+    found = prefixes(len(keys) - 1, len(digits), tuple(0 for _ in sides))
+    if count[0] > MAX_CANDIDATES:
         return []
-    return [
-        [Piece(t, "number", int(t), run.loc, split=True, confidence=run.confidence) for t in texts_] for texts_ in found
-    ]
+    return [[Piece(t, "number", int(t), run.loc, split=True, confidence=run.confidence) for t in cut] for cut in found]
 
 
 def _allocations(total: int, caps: list[int]) -> list[list[int]]:
