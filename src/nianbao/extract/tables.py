@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from nianbao.document import Loc
 from nianbao.extract.cells import ARITHMETIC, CellRead, cells_from, missing_cells, unreadable_cells
@@ -72,7 +73,7 @@ class _Open:
 def read_table(flow: Flow, table: Table, template: Template, start: int, end: int) -> TableRead:
     """The cells of one table found in Flow.norm[start:end], and where its labels are
     (the section's prose stops at the first; the next table is looked for after the last)."""
-    eqs = [e for e in template.equations() if e.table == table.key]
+    eqs = list(_table_equations(template, table.key))
     if table.layout == "flat":
         rows, first_label, last = _flat_row(flow, table, start, end)
         _decide(rows, eqs)
@@ -130,6 +131,11 @@ def _in_table_order(
     if any(c.value is not None and c.value != reading[k].value for k, c in old.items()):
         return None
     return {k: old[k] if old[k].value is not None else reading[k] for k in keys}
+
+
+@cache
+def _table_equations(template: Template, table: str) -> tuple[Equation, ...]:
+    return tuple(e for e in template.equations() if e.table == table)
 
 
 def _cells(rows: list[RowRead]) -> dict[str, CellRead]:
@@ -345,8 +351,14 @@ def _drops_empty_cells(rows: list[RowRead]) -> bool:
 
 
 def _row_equations(keys: list[str], eqs: list[Equation]) -> list[Equation]:
+    return list(_equations_within(tuple(keys), tuple(eqs)))
+
+
+@cache
+def _equations_within(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> tuple[Equation, ...]:
+    """The equations all of whose cells are among ``keys`` (worked out once per row of a template)."""
     ks = set(keys)
-    return [e for e in eqs if set(e.lhs) | set(e.rhs) <= ks]
+    return tuple(e for e in eqs if set(e.lhs) | set(e.rhs) <= ks)
 
 
 def _covered(keys: list[str], eqs: list[Equation]) -> bool:
