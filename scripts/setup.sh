@@ -16,8 +16,10 @@ APT_PACKAGES=(
   libreoffice-writer libreoffice-calc libgl1 libglib2.0-0
   # corpus: the PostgreSQL server that the corpus tests run against (scripts/postgres.sh starts it)
   postgresql
-  # tests: PDF producers — Ghostscript re-distils a PDF (tests/fixtures/pdf/generate.py)
+  # tests: PDF producers — Ghostscript re-distils a PDF (tests/fixtures/pdf/generate.py; benchmarks/accuracy.py too)
   ghostscript
+  # benchmarks/accuracy.py and tests/fixtures/variants/generate.py: text dumps of web pages as users make them
+  w3m lynx
 )
 if [ ${#APT_PACKAGES[@]} -gt 0 ]; then
   missing=()
@@ -32,6 +34,8 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+# tools only benchmarks/accuracy.py runs (pymupdf4llm is AGPL: never a dependency of the package)
+.venv/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
 
 if [ "${1:-}" != "--no-run" ]; then
   .venv/bin/nianbao parse examples/samples examples/2019
