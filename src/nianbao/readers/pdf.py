@@ -16,7 +16,7 @@ from typing import Any
 from nianbao.document import Document
 from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, NianbaoError
 from nianbao.readers import ocr, settings
-from nianbao.readers.layout import Glyph, PageContent, TableBuild, assemble, build_table, group_lines
+from nianbao.readers.layout import Glyph, PageContent, TableBuild, assemble, build_table, group_lines, is_cjk
 from nianbao.readers.limits import Limits
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -59,11 +59,22 @@ def _glyph(c: dict[str, Any]) -> Glyph:
     return Glyph(c["text"], c["x0"], c["top"] - shift, c["x1"], c["bottom"] - shift)
 
 
+def _garbled(chars: list[dict[str, Any]]) -> bool:
+    """A text layer whose fonts map Chinese glyphs to Latin letters (Ghostscript re-distilling
+    Chromium's Type 3 fonts turns （ into ÿ and 三 into O): not sound, the page is read by OCR."""
+    latin = sum(1 for c in chars if "\u0080" <= c["text"][0] <= "\u024f")
+    cjk = sum(1 for c in chars if is_cjk(c["text"][0]))
+    return cjk > 0 and latin >= settings.GARBLED_MIN and latin > settings.GARBLED_SHARE * cjk
+
+
 def _text_page(page: Any, number: int) -> PageContent | None:
-    """A page's text layer as tables and lines; None when it has no usable text."""
+    """A page's text layer as tables and lines; None when it has no usable text but ink (images, or
+    text drawn as outlines) that OCR may read. A blank page is not worth seconds of OCR."""
     page = page.dedupe_chars()
     chars = [c for c in page.chars if c["text"].strip()]
-    if not chars or sum(1 for c in chars if _CID.match(c["text"])) > len(chars) / 3:
+    if not chars and not page.images and not page.curves:
+        return PageContent(number=number, tables=[], lines=[], height=float(page.height))  # a blank page
+    if not chars or sum(1 for c in chars if _CID.match(c["text"])) > len(chars) / 3 or _garbled(chars):
         return None
     glyphs = [_glyph(c) for c in chars]
     tables: list[TableBuild] = []

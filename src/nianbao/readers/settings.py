@@ -9,6 +9,11 @@ from __future__ import annotations
 # its baseline and size, because producers that re-distil a PDF rewrite the fonts' declared descent.
 DESCENT = 0.12
 
+# A text layer is garbled (read by OCR instead) when it holds at least this many Latin-1 or
+# Latin Extended letters (ÿ, Ā, ò…), and more than this share of its Chinese characters.
+GARBLED_MIN = 3
+GARBLED_SHARE = 0.01
+
 # Running headers and footers (page chrome): a line lying within this share of the page's height
 # from its top or bottom edge is chrome when it repeats on other pages at the same height (digits
 # ignored: page numbers, dates) or when it is nothing but a page number.
