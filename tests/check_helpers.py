@@ -11,7 +11,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from nianbao.checks import run_checks
+from nianbao.checks import check_report
 from nianbao.pipeline import parse_bytes
 from nianbao.report import Finding, Report
 from nianbao.template import load
@@ -49,7 +49,7 @@ def parse(text: str, name: str = "changed.txt") -> Report:
 
 
 def check(text: str, **kwargs: object) -> list[Finding]:
-    return run_checks(parse(text), **kwargs)  # type: ignore[arg-type]
+    return check_report(parse(text), **kwargs)  # type: ignore[arg-type]
 
 
 def of_rule(findings: list[Finding], rule: str) -> list[Finding]:

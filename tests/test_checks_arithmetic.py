@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.checks import run_checks
+from nianbao.checks import check_report
 from tests.check_helpers import (
     check,
     errors,
@@ -194,8 +194,8 @@ def test_unread_cells_never_raise_arithmetic_findings() -> None:
     report.provenance["applications.new.natural_person"].status = "unreadable"
     report.provenance["applications.new.natural_person"].raw = "l2"
     report.values["applications.new.natural_person"] = None
-    findings = run_checks(report)
+    findings = check_report(report)
     assert errors(findings) == []
     unread = of_rule(findings, "struct.unreadable")
     assert [(f.keys, f.loc) for f in unread] == [(["applications.new.natural_person"], {"line": 41})]
-    assert "“自然人”（原文“l2”）未能读出数字" in unread[0].message
+    assert "“自然人”（原文“l2”）未能可靠读出数字" in unread[0].message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.checks import run_checks
+from nianbao.checks import check_report
 from nianbao.checks.crossyear import pick_previous, similarity
 from tests.check_helpers import of_rule, parse, replace, sample, set_cells, with_applications
 
@@ -28,14 +28,14 @@ def test_carry_over_matches_last_year() -> None:
     first = with_applications()  # 2023: 1 request carried forward (line 65)
     second = _next_year(first, CARRIED)
     assert parse(second).year == 2024
-    assert of_rule(run_checks(parse(second), previous=parse(first)), "xyear.carry") == []
+    assert of_rule(check_report(parse(second), previous=parse(first)), "xyear.carry") == []
 
 
 def test_carry_over_differs() -> None:
     first = with_applications()
     changed = {k: "2" for k in CARRIED if ".carried_over." in k or ".granted." in k or ".results_total." in k}
     second = _next_year(first, {**CARRIED, **changed})
-    found = of_rule(run_checks(parse(second), previous=parse(first)), "xyear.carry")
+    found = of_rule(check_report(parse(second), previous=parse(first)), "xyear.carry")
     assert [(f.severity, f.keys, f.loc) for f in found] == [
         ("error", ["applications.carried_over.natural_person"], {"line": 42}),
         ("error", ["applications.carried_over.total"], {"line": 42}),
@@ -46,16 +46,16 @@ def test_carry_over_differs() -> None:
     )
     # picked from the agency's history by year
     older = parse(first.replace("2023", "2022"))
-    assert of_rule(run_checks(parse(second), history=[older, parse(first)]), "xyear.carry") == found
+    assert of_rule(check_report(parse(second), history=[older, parse(first)]), "xyear.carry") == found
     # an agency renamed between the years: still reported, as a warning that says why
     renamed = replace(second, "卫东区工业和信息化局 2024 年", "卫东区科技和工业信息化局 2024 年")
-    found = of_rule(run_checks(parse(renamed), previous=parse(first)), "xyear.carry")
+    found = of_rule(check_report(parse(renamed), previous=parse(first)), "xyear.carry")
     assert {f.severity for f in found} == {"warning"} and "机构调整" in found[0].message
 
 
 def test_previous_of_another_year_is_not_compared() -> None:
     first = with_applications()
-    found = run_checks(parse(first), previous=parse(first))
+    found = check_report(parse(first), previous=parse(first))
     crossyear = [f for f in found if f.rule.startswith("xyear.")]
     assert [(f.rule, f.severity) for f in crossyear] == [("xyear.carry", "info")]
     assert "不是2022年度" in crossyear[0].message
@@ -65,9 +65,9 @@ def test_in_force() -> None:
     first = sample("001")  # 行政规范性文件: issued 1, repealed 1, in force 0
     stock = {"active.normative_documents.issued": "2", "active.normative_documents.repealed": "0"}
     ok = _next_year(first, {**stock, "active.normative_documents.in_force": "2"})
-    assert of_rule(run_checks(parse(ok), previous=parse(first)), "xyear.in_force") == []
+    assert of_rule(check_report(parse(ok), previous=parse(first)), "xyear.in_force") == []
     bad = _next_year(first, {**stock, "active.normative_documents.in_force": "3"})
-    found = of_rule(run_checks(parse(bad), previous=parse(first)), "xyear.in_force")
+    found = of_rule(check_report(parse(bad), previous=parse(first)), "xyear.in_force")
     assert len(found) == 1
     f = found[0]
     assert f.severity == "warning"
@@ -85,7 +85,7 @@ def test_in_force() -> None:
 def test_identical_prose() -> None:
     first = sample("002")
     copied = first.replace("2023", "2024")
-    found = of_rule(run_checks(parse(copied), previous=parse(first)), "xyear.identical")
+    found = of_rule(check_report(parse(copied), previous=parse(first)), "xyear.identical")
     assert len(found) == 1
     assert found[0].message.startswith(
         "正文与上年（2023年）报告相似度为100%（一、总体情况 100%、五、存在的主要问题及改进情况 100%、"
@@ -93,14 +93,14 @@ def test_identical_prose() -> None:
     )
     assert found[0].loc == {"line": 5}
     # a report written anew: 003 (2024) after 002 (2023) shares little
-    assert of_rule(run_checks(parse(sample("003")), previous=parse(first)), "xyear.identical") == []
+    assert of_rule(check_report(parse(sample("003")), previous=parse(first)), "xyear.identical") == []
     assert similarity(parse(sample("003")).sections[0].text, parse(first).sections[0].text, 4) < 0.2
 
 
 def test_identical_numbers() -> None:
     first = with_applications()  # 8 nonzero cells
     second = first.replace("2023", "2024")
-    found = of_rule(run_checks(parse(second), previous=parse(first)), "xyear.identical")
+    found = of_rule(check_report(parse(second), previous=parse(first)), "xyear.identical")
     numbers = [f for f in found if "全部" in f.message]
     assert len(numbers) == 1
     assert numbers[0].message == "三张表的全部200个数字与上年（2023年）报告完全相同（其中8个不为0），疑为沿用上年数据"
@@ -113,4 +113,4 @@ def test_history_never_takes_another_agency() -> None:
     other = parse(replace(first, "卫东区工业和信息化局 2023 年", "新华区工业和信息化局 2023 年"))
     assert pick_previous(second, [other]) is None
     assert pick_previous(second, [other, parse(first)]) == parse(first)
-    assert run_checks(second, history=[other]) == run_checks(second)
+    assert check_report(second, history=[other]) == check_report(second)

@@ -64,7 +64,7 @@ def test_unreadable_cell() -> None:
     assert f.severity == "warning"
     assert f.keys == ["applications.granted.business"]
     assert f.loc == {"line": 43}
-    assert f.message.startswith("表三“（一）予以公开”行：“商业企业”（原文“约3”）未能读出数字，不参与计算")
+    assert f.message.startswith("表三“（一）予以公开”行：“商业企业”（原文“约3”）未能可靠读出数字，未核对其勾稽关系")
     assert of_rule(check(sample("002")), "struct.unreadable") == []
 
 

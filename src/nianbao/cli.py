@@ -110,14 +110,13 @@ def _read_history(directory: str) -> list[Report]:
 
 
 def _with_findings(report: Report) -> Report:
-    from nianbao.checks import run_checks
+    from nianbao.checks import check_report
 
-    return report.model_copy(update={"findings": run_checks(report)})
+    return report.model_copy(update={"findings": check_report(report)})
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from nianbao.checks import at_least, run_checks
-    from nianbao.checks.crossyear import pick_previous
+    from nianbao.checks import at_least, check_report
     from nianbao.checks.render_findings import CheckResult, print_results, to_json
     from nianbao.pipeline import parse_file
 
@@ -144,8 +143,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             results.append(CheckResult(str(path), error=e))
             unread += 1
             continue
-        last = previous or pick_previous(report, [h for h in history if h.source.path != report.source.path])
-        findings = run_checks(report, previous=last, published=args.published)
+        findings = check_report(report, previous=previous, history=history, published=args.published)
         # every filter level keeps the errors, so the exit status reads the shown findings
         results.append(CheckResult(str(path), report, at_least(findings, args.severity)))
     if args.json:

@@ -17,6 +17,7 @@ SCHEMA_ID = "nianbao.report/1"
 Status = Literal["ok", "ocr", "blank", "missing", "unreadable"]
 Severity = Literal["error", "warning", "info"]
 Basis = Literal["printed", "arithmetic", "adjacent_year"]
+Scope = Literal["report", "reading"]
 Number = int | float
 
 
@@ -71,6 +72,16 @@ class Finding(BaseModel):
     message: str
     keys: list[str] = Field(default_factory=list)
     loc: dict[str, Any] = Field(default_factory=dict)
+    scope: Scope = Field(
+        default="report",
+        description="report: the report's own fault (what a reviewer sends back); reading: what nianbao could "
+        "not read — never the agency's fault",
+    )
+    where: str | None = Field(
+        default=None,
+        description="where to look, as a person reads it: page and line (1-based) and the table, row and "
+        "column by their printed labels, e.g. 第2页 表三“（七）总计”行“自然人”列",
+    )
 
 
 class YearInfo(BaseModel):

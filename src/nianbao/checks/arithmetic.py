@@ -84,13 +84,32 @@ def _equations(ctx: Context) -> Iterator[Finding]:
         if abs(left - right) > _EPS:
             rule = _BY_ID.get(eq.rule) or Rule(eq.rule, "error", eq.description, "arithmetic")
             lname, rname = _side_names(ctx.template, eq)
-            yield rule.finding(
-                f"{_place(ctx.template, eq)}：{lname}（{fmt(left)}）不等于{rname}（{fmt(right)}）",
-                keys,
-                _focus_loc(ctx, eq),
-            )
+            message = f"{_place(ctx.template, eq)}：{lname}（{fmt(left)}）不等于{rname}（{fmt(right)}）"
+            doubt = _reading_doubt(ctx, eq, abs(left - right))
+            if doubt:
+                yield rule.finding(f"{message}；{doubt}", keys, _focus_loc(ctx, eq), "warning", "reading")
+            else:
+                yield rule.finding(message, keys, _focus_loc(ctx, eq))
         if eq.rule == BALANCE.id and all(ctx.value(k) >= 0 for k in keys):
             yield from _not_above_available(ctx, eq, left)
+
+
+def _reading_doubt(ctx: Context, eq: Equation, gap: Number) -> str | None:
+    """Why an equation that does not hold may be a reading gap rather than the report's fault: a
+    cell of it read as blank while a number of the table was left over (an extra row's, or one that
+    could not be placed) that would close the gap."""
+    blanks = [k for k in (*eq.lhs, *eq.rhs) if ctx.status(k) == "blank"]
+    if not blanks:
+        return None
+    leftover = [v for row in ctx.report.extra_rows if row.get("table") == eq.table for v in row.get("values") or []]
+    for k in ctx.template.cell_keys():
+        prov = ctx.report.provenance.get(k)
+        if k.startswith(eq.table + ".") and prov is not None and prov.status == "unreadable":
+            leftover += [v for cand in prov.candidates or [] for v in cand.values()]
+    if not any(isinstance(v, int | float) and abs(v - gap) <= _EPS for v in leftover):
+        return None
+    label = _label(ctx.template, eq, blanks[0])
+    return f"其中“{label}”读作空白，而表中有未能对应的数字{fmt(gap)}，可能是读取问题，未作为报告问题"
 
 
 def _blank_side(ctx: Context, eq: Equation, left: Number, right: Number) -> Finding | None:

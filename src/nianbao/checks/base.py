@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 import yaml
 
-from nianbao.report import Finding, Number, Report, Section, Severity
+from nianbao.report import Finding, Number, Report, Scope, Section, Severity
 from nianbao.template import Row, Table, Template, available, load, template_for_year
 
 Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+SCOPE_ZH: dict[str, str] = {"report": "报告问题", "reading": "读取问题"}
 CN_DIGITS = "零一二三四五六七八九十"
 
 
@@ -32,6 +33,7 @@ class Rule:
     severity: Severity
     description_zh: str
     family: Family
+    scope: Scope = "report"  # reading: a rule about what nianbao could not read, never the agency's fault
 
     def finding(
         self,
@@ -39,9 +41,15 @@ class Rule:
         keys: list[str] | tuple[str, ...] = (),
         loc: dict[str, Any] | None = None,
         severity: Severity | None = None,
+        scope: Scope | None = None,
     ) -> Finding:
         return Finding(
-            rule=self.id, severity=severity or self.severity, message=message, keys=list(keys), loc=dict(loc or {})
+            rule=self.id,
+            severity=severity or self.severity,
+            message=message,
+            keys=list(keys),
+            loc=dict(loc or {}),
+            scope=scope or self.scope,
         )
 
 

@@ -28,18 +28,19 @@ class CheckResult:
 
 
 def loc_text(loc: dict[str, Any]) -> str:
-    """Where to look, in Chinese: 第3页 第12行, 表格2第4行第5列, 标题."""
+    """Where to look, in Chinese, counted from 1: 第3页 第12行, 表格2第4行第5列, 标题 (a grid's
+    table, row and column are kept from 0 in ``loc``, for programs)."""
     parts = []
     if "page" in loc:
         parts.append(f"第{loc['page']}页")
     if "line" in loc:
         parts.append(f"第{loc['line']}行")
     if "table" in loc:
-        cell = f"表格{loc['table']}"
+        cell = f"表格{loc['table'] + 1}"
         if "row" in loc:
-            cell += f"第{loc['row']}行"
+            cell += f"第{loc['row'] + 1}行"
         if "col" in loc:
-            cell += f"第{loc['col']}列"
+            cell += f"第{loc['col'] + 1}列"
         parts.append(cell)
     if "field" in loc:
         parts.append(_FIELD_ZH.get(str(loc["field"]), str(loc["field"])))
@@ -73,15 +74,19 @@ def print_results(results: list[CheckResult], console: Console | None = None) ->
         if not r.findings:
             console.print("  [green]未发现问题[/]")
             continue
+        faults = [f for f in r.findings if f.scope == "report"]
         for severity in SEVERITY_ORDER:
-            group = [f for f in r.findings if f.severity == severity]
-            if not group:
-                continue
-            style = _STYLE[severity]
-            console.print(f"  [{style}]{SEVERITY_ZH[severity]}（{len(group)}）[/]")
-            for f in group:
-                console.print(
-                    f"    [{style}]{escape(f.rule)}[/] [dim]{escape(loc_text(f.loc))}[/]  {escape(f.message)}",
-                    soft_wrap=True,
-                )
+            group = [f for f in faults if f.severity == severity]
+            if group:
+                _print_group(console, f"{SEVERITY_ZH[severity]}（{len(group)}）", _STYLE[severity], group)
+        gaps = [f for f in r.findings if f.scope == "reading"]
+        if gaps:
+            _print_group(console, f"读取问题（{len(gaps)}，nianbao 未能可靠读取之处，不是报告的问题）", "magenta", gaps)
         console.print()
+
+
+def _print_group(console: Console, title: str, style: str, group: list[Finding]) -> None:
+    console.print(f"  [{style}]{title}[/]")
+    for f in group:
+        place = f.where or loc_text(f.loc)
+        console.print(f"    [{style}]{escape(f.rule)}[/] [dim]{escape(place)}[/]  {escape(f.message)}", soft_wrap=True)

@@ -24,10 +24,15 @@ VERSION = Rule(
 YEAR = Rule("struct.year", "error", "标题年度、统计期限年度与正文所写年度一致", "structure")
 AGENCY = Rule("struct.agency", "warning", "标题写明机关名称", "structure")
 EXTRA_ROWS = Rule("struct.extra_rows", "info", "表格中有全国统一格式以外的行或列", "structure")
-UNREADABLE = Rule("struct.unreadable", "warning", "表格中有未能读出的单元格（不参与计算，请核对原文）", "structure")
+UNREADABLE = Rule(
+    "struct.unreadable", "warning", "表格中有未能读出的单元格（不参与计算，请核对原文）", "structure", scope="reading"
+)
+UNFILLED = Rule("struct.unfilled", "error", "表格已填写（表二、表三、表四不能全部空白）", "structure")
 SEC6_FEE = Rule("sec6.fee", "warning", "第六部分说明信息处理费的收取情况", "structure")
 
-RULES: tuple[Rule, ...] = (SECTIONS, TABLES, VERSION, YEAR, AGENCY, EXTRA_ROWS, UNREADABLE, SEC6_FEE)
+RULES: tuple[Rule, ...] = (SECTIONS, TABLES, VERSION, YEAR, AGENCY, EXTRA_ROWS, UNREADABLE, UNFILLED, SEC6_FEE)
+# formats whose tables are real grids: a row or table not found there is not there
+_GRID_FORMATS = ("html", "docx", "xlsx")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
 _WS = re.compile(r"[\s\u3000]+")
 CANDIDATES_SHOWN = 3
@@ -50,18 +55,24 @@ def _section_loc(ctx: Context, no: int) -> dict[str, Any]:
 
 def _sections(ctx: Context) -> Iterator[Finding]:
     found = [s.no for s in ctx.report.sections]
-    for sec in ctx.template.sections:
-        if sec.no in found:
-            continue
+    missing = [sec for sec in ctx.template.sections if sec.no not in found]
+    read_tables = {t.section for t in ctx.template.tables if not _table_unread(ctx, t)}
+    # a heading that text extraction broke leaves a section unfound though its table was read:
+    # then the sections not found may be nianbao's gap as well
+    doubtful = any(sec.no in read_tables for sec in missing) or _has_gaps(ctx)
+    for sec in missing:
         # where it should stand: before the next section found, else after the last one
         near = next((s for s in ctx.report.sections if s.no > sec.no), None) or next(
             (s for s in reversed(ctx.report.sections) if s.no < sec.no), None
         )
-        yield SECTIONS.finding(
-            f"缺少第{CN_DIGITS[sec.no]}部分“{CN_DIGITS[sec.no]}、{sec.title}”",
-            [],
-            line_loc(near.loc) if near is not None else {},
-        )
+        loc = line_loc(near.loc) if near is not None else {}
+        title = f"第{CN_DIGITS[sec.no]}部分“{CN_DIGITS[sec.no]}、{sec.title}”"
+        if sec.no in read_tables:
+            yield UNREADABLE.finding(f"未能识别{title}的标题（该部分的表格已读出）", [], loc)
+        elif doubtful:
+            yield UNREADABLE.finding(f"未能识别{title}（文字提取可能打乱了标题），未核对该部分", [], loc)
+        else:
+            yield SECTIONS.finding(f"缺少{title}", [], loc)
     for prev, cur in zip(ctx.report.sections, ctx.report.sections[1:], strict=False):
         if cur.no <= prev.no:
             yield SECTIONS.finding(
@@ -72,26 +83,66 @@ def _sections(ctx: Context) -> Iterator[Finding]:
 
 
 def _tables(ctx: Context) -> Iterator[Finding]:
+    if _unfilled(ctx):
+        yield UNFILLED.finding(
+            "表格未填写：表二、表三、表四的单元格全部空白", [], _section_loc(ctx, ctx.template.tables[0].section)
+        )
+        return
+    grid = ctx.report.source.format in _GRID_FORMATS
     for table in ctx.template.tables:
         keys = [k for *_, k in table.cells()]
         if all(ctx.status(k) == "missing" for k in keys):
-            yield TABLES.finding(
-                f"未找到{table_name(table)}“{table.title}”（第{CN_DIGITS[table.section]}部分）",
-                keys,
-                _section_loc(ctx, table.section),
-            )
+            where = f"{table_name(table)}“{table.title}”（第{CN_DIGITS[table.section]}部分）"
+            others = [k for k in ctx.template.cell_keys() if k not in keys]
+            if grid or all(ctx.status(k) not in ("missing", "unreadable") for k in others):
+                yield TABLES.finding(f"未找到{where}", keys, _section_loc(ctx, table.section))
+            else:
+                yield UNREADABLE.finding(
+                    f"未能读出{where}（可能是表格为图片，或文字提取打乱了表格），未核对该表",
+                    keys,
+                    _section_loc(ctx, table.section),
+                )
             continue
         for block in table.blocks:
             for row in block.rows:
                 row_keys = [table.cell_key(row, c) for c in block.columns]
                 if all(ctx.status(k) == "missing" for k in row_keys):
-                    yield TABLES.finding(
-                        f"{table_name(table)}缺少“{row.label}”{_row_word(table)}",
-                        row_keys,
-                        _section_loc(ctx, table.section),
-                    )
+                    yield _missing_row(ctx, table, row, row_keys, grid)
                 else:
                     yield from _unreadable(ctx, table, row, [(c.label, table.cell_key(row, c)) for c in block.columns])
+
+
+def _table_unread(ctx: Context, table: Table) -> bool:
+    return all(ctx.status(k) == "missing" for *_, k in table.cells())
+
+
+def _has_gaps(ctx: Context) -> bool:
+    """Whether nianbao failed to read part of the tables (a sign that the text came out of order)."""
+    return any(ctx.status(k) in ("missing", "unreadable") for k in ctx.template.cell_keys())
+
+
+def _unfilled(ctx: Context) -> bool:
+    """Every cell of every table found and left empty (not a dash, not a 0): the blank official form."""
+    keys = ctx.template.cell_keys()
+    return all(
+        ctx.status(k) == "blank" and not ((p := ctx.report.provenance.get(k)) is not None and (p.raw or "").strip())
+        for k in keys
+    )
+
+
+def _missing_row(ctx: Context, table: Table, row: Row, row_keys: list[str], grid: bool) -> Finding:
+    """A row not found is the report's fault only where the table was read cleanly (a real grid, or
+    every other row of it read); otherwise it is what nianbao could not read."""
+    others = [k for *_, k in table.cells() if k not in row_keys]
+    if grid or all(ctx.status(k) not in ("missing", "unreadable") for k in others):
+        return TABLES.finding(
+            f"{table_name(table)}缺少“{row.label}”{_row_word(table)}", row_keys, _section_loc(ctx, table.section)
+        )
+    return UNREADABLE.finding(
+        f"{table_name(table)}未能读出“{row.label}”{_row_word(table)}（可能是文字提取打乱了表格），未核对其勾稽关系",
+        row_keys,
+        _section_loc(ctx, table.section),
+    )
 
 
 def _row_word(table: Table) -> str:
@@ -104,14 +155,18 @@ def _unreadable(ctx: Context, table: Table, row: Row, cols: list[tuple[str, str]
     bad = [(label, k) for label, k in cols if ctx.status(k) in ("unreadable", "missing")]
     if not bad:
         return
-    parts = []
-    for label, k in bad:
-        prov = ctx.report.provenance.get(k)
-        raw = prov.raw if prov is not None else None
-        parts.append(f"“{label}”（原文“{raw}”）" if raw else f"“{label}”（未找到）")
+    raws = {(p.raw if (p := ctx.report.provenance.get(k)) is not None else None) for _l, k in bad}
+    if len(bad) > 1 and len(raws) == 1 and None not in raws:
+        parts = [f"{'、'.join(f'“{label}”' for label, _k in bad)}（原文“{raws.pop()}”）"]
+    else:
+        parts = []
+        for label, k in bad:
+            prov = ctx.report.provenance.get(k)
+            raw = prov.raw if prov is not None else None
+            parts.append(f"“{label}”（原文“{raw}”）" if raw else f"“{label}”（未找到）")
     notes = {p.note for _l, k in bad if (p := ctx.report.provenance.get(k)) is not None and p.note}
     place = f"{table_name(table)}“{row.label}”{_row_word(table)}"
-    message = f"{place}：{'、'.join(parts)}未能读出数字，不参与计算，请核对原文"
+    message = f"{place}：{'、'.join(parts)}未能可靠读出数字，未核对其勾稽关系，请核对原文"
     if notes:
         message += f"（{'；'.join(sorted(notes))}）"
     candidates = next((p.candidates for _l, k in bad if (p := ctx.report.provenance.get(k)) and p.candidates), None)

@@ -13,6 +13,7 @@ import math
 from functools import cache
 
 from nianbao.document import Loc
+from nianbao.extract.normalize import read_cell
 from nianbao.extract.settings import MAX_CANDIDATES, MAX_STRAY, MAX_UNPRINTED_PLACEMENTS
 from nianbao.extract.tokens import Piece
 from nianbao.template import Equation
@@ -31,7 +32,8 @@ def readings(pieces: list[Piece], keys: list[str], eqs: list[Equation], unprinte
     if len(values) > width:
         if len(values) > width + MAX_STRAY:
             return []  # far more numbers than cells: rows run together, not a stray cell
-        return [values[i : i + width] for i in range(len(values) - width + 1)]
+        windows = [values[i : i + width] for i in range(len(values) - width + 1)]
+        return windows + joined_readings(values, width) if eqs else windows
     out: list[Reading] = []
     if any(p.kind == "blank" for p in pieces) and values:
         first = pieces.index(values[0])
@@ -49,6 +51,45 @@ def readings(pieces: list[Piece], keys: list[str], eqs: list[Equation], unprinte
     if not out and unprinted is not None and not any(p.kind == "blank" or p.in_cell for p in pieces):
         out = unprinted_readings(values, width, unprinted)
     return out
+
+
+def joined_readings(values: list[Piece], width: int) -> list[Reading]:
+    """Readings that join numbers a narrow cell wrapped onto the next line (12429 printed as 1242
+    over 9): pairs of neighbours on different lines, put back together until the row has its width."""
+    surplus = len(values) - width
+    pairs = [
+        i
+        for i in range(len(values) - 1)
+        if _line(values[i]) != _line(values[i + 1])
+        and values[i].raw.replace(",", "").isdigit()
+        and values[i + 1].raw.isdigit()
+    ]
+    out: list[Reading] = []
+    for chosen in itertools.combinations(pairs, surplus):
+        if any(b - a < 2 for a, b in itertools.pairwise(chosen)):
+            continue  # a number wrapped over three lines is not joined
+        reading: Reading = []
+        skip = False
+        for i, p in enumerate(values):
+            if skip:
+                skip = False
+                continue
+            if i in chosen:
+                raw = p.raw + values[i + 1].raw
+                cell = read_cell(raw)
+                if cell.kind != "number":
+                    break
+                reading.append(Piece(raw, "number", cell.value, p.loc, split=True, confidence=p.confidence))
+                skip = True
+            else:
+                reading.append(p)
+        if len(reading) == width:
+            out.append(reading)
+    return out
+
+
+def _line(p: Piece) -> tuple[int | None, int | None, int | None, int | None]:
+    return (p.loc.page, p.loc.line, p.loc.table, p.loc.row)
 
 
 def unprinted_readings(values: list[Piece], width: int, where: Loc) -> list[Reading]:

@@ -66,12 +66,12 @@ def _draft(args: argparse.Namespace) -> tuple[Draft | None, Draft | None]:
 
 def _checked(draft: Draft, last: Draft | None, force: bool) -> bool:
     """Run the checks; print the findings; True when writing may go ahead."""
-    from nianbao.checks import run_checks
+    from nianbao.checks import check_report
     from nianbao.checks.render_findings import CheckResult, print_results
 
     report = to_report(draft)
     validate_report(report)
-    findings = run_checks(report, previous=to_report(last) if last else None)
+    findings = check_report(report, previous=to_report(last) if last else None)
     if findings:
         print_results([CheckResult(draft.source.path, report, findings)], Console(stderr=True, highlight=False))
     errors = [f for f in findings if f.severity == "error"]
