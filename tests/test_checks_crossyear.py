@@ -113,4 +113,8 @@ def test_history_never_takes_another_agency() -> None:
     other = parse(replace(first, "卫东区工业和信息化局 2023 年", "新华区工业和信息化局 2023 年"))
     assert pick_previous(second, [other]) is None
     assert pick_previous(second, [other, parse(first)]) == parse(first)
-    assert check_report(second, history=[other]) == check_report(second)
+    found = check_report(second, history=[other])
+    assert [f for f in found if f.rule != "xyear.compared"] == check_report(second)
+    assert [f.message for f in found if f.rule == "xyear.compared"] == [
+        "所给的其他报告中没有本机关2023年度的报告，未做跨年度核对"
+    ]

@@ -42,6 +42,7 @@ def check_report(
     ``previous`` is last year's report of the agency; without it, the one of the year before is
     taken from ``history`` (the report itself never). The one place that decides this, for the
     command, the web, the corpus and render alike."""
+    history = list(history)
     if previous is None:
         previous = crossyear.pick_previous(report, [h for h in history if h.source.sha256 != report.source.sha256])
     ctx = Context(
@@ -52,6 +53,8 @@ def check_report(
         params=load_data("params.yaml"),
     )
     findings = [f for family in FAMILIES for f in family.check(ctx)]
+    if previous is None and any(h.source.sha256 != report.source.sha256 for h in history):
+        findings.append(crossyear.not_compared(report))
     located = [f.model_copy(update={"where": where(ctx.template, f)}) for f in findings]
     return sorted(located, key=lambda f: (SEVERITY_ORDER[f.severity], f.scope != "report"))
 

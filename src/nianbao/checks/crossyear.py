@@ -24,7 +24,9 @@ PUBLIC_TOTAL = Rule(
 )
 IDENTICAL = Rule("xyear.identical", "warning", "正文与上年报告高度雷同（内容雷同），或全部数字与上年相同", "crossyear")
 
-RULES: tuple[Rule, ...] = (CARRY, IN_FORCE, PREV_ITEMS, PUBLIC_TOTAL, IDENTICAL)
+COMPARED = Rule("xyear.compared", "info", "与上年报告核对的结果，或未能核对的原因", "crossyear")
+
+RULES: tuple[Rule, ...] = (CARRY, IN_FORCE, PREV_ITEMS, PUBLIC_TOTAL, IDENTICAL, COMPARED)
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -59,11 +61,44 @@ def check(ctx: Context) -> Iterator[Finding]:
         )
         return
     last = Context(report=prev, template=report_template(prev), params=ctx.params)
-    yield from _carry(ctx, last)
-    yield from _in_force(ctx, last)
-    yield from _prev_items(ctx, last)
+    found = [*_carry(ctx, last), *_in_force(ctx, last), *_prev_items(ctx, last)]
+    yield from found
     yield from _public_total(ctx, last)
     yield from _identical(ctx, last)
+    yield _compared(ctx, last, {f.rule for f in found})
+
+
+_RELATION_ZH = {CARRY.id: "上年结转", IN_FORCE.id: "现行有效件数", PREV_ITEMS.id: "上一年项目数量"}
+
+
+def _compared(ctx: Context, last: Context, differing: set[str]) -> Finding:
+    """What the comparison with last year's report covered, so that a reviewer knows it ran."""
+    where = f"与上年（{last.report.year}年）报告（{last.report.source.path}）核对"
+    compared = [
+        x.rule
+        for x in ctx.template.cross_year
+        if last.has_key(x.this_key)
+        and all(last.has_key(k) for k in x.last_keys)
+        and ctx.usable(x.this_key)
+        and all(last.usable(k) for k in x.last_keys)
+    ]
+    names = [_RELATION_ZH.get(r, r) for r in dict.fromkeys(compared)]
+    if not names:
+        return COMPARED.finding(f"{where}：两年报告中可比的单元格未能读出，未能核对结转等跨年度关系")
+    same = [n for r, n in zip(dict.fromkeys(compared), names, strict=True) if r not in differing]
+    differ = [n for r, n in zip(dict.fromkeys(compared), names, strict=True) if r in differing]
+    parts = []
+    if same:
+        parts.append(f"{'、'.join(same)}一致")
+    if differ:
+        parts.append(f"{'、'.join(differ)}不一致（见上）")
+    return COMPARED.finding(f"{where}：{'；'.join(parts)}")
+
+
+def not_compared(report: Report) -> Finding:
+    """Other reports were given, but none is this agency's of the year before."""
+    year = f"{report.year - 1}年度" if report.year is not None else "上一年度"
+    return COMPARED.finding(f"所给的其他报告中没有本机关{year}的报告，未做跨年度核对")
 
 
 def _prev_where(last: Context, key: str) -> str:
