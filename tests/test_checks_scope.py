@@ -82,3 +82,13 @@ def test_batch_picks_last_year_from_the_batch() -> None:
     assert set(results) == {"2023.txt", "2022.txt"}
     assert of_rule(results["2023.txt"], "xyear.identical") != []  # compared with 2022
     assert of_rule(results["2022.txt"], "xyear.identical") == []  # no 2021 report in the batch
+
+
+def test_2019_single_other_row_in_a_2021_table_is_one_layout_warning() -> None:
+    lines = sample("002").split("\n")
+    at = next(i for i, line in enumerate(lines) if "其他处理" in line)
+    lines[at : at + 3] = ["\t(六) 其他处理\t\t0\t0\t0\t0\t0\t0\t0"]
+    found = check("\n".join(lines))
+    assert [(f.rule, f.severity, f.scope) for f in found] == [("struct.tables", "warning", "report")]
+    assert found[0].message.startswith("表三“（六）其他处理”只填了一行（0、0、0、0、0、0、0），是2019年试行格式的写法")
+    assert found[0].where == f"第{at + 1}行 表三"

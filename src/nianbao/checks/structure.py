@@ -103,13 +103,45 @@ def _tables(ctx: Context) -> Iterator[Finding]:
                     _section_loc(ctx, table.section),
                 )
             continue
+        collapsed = _collapsed_groups(ctx, table)
+        for group, extra in collapsed.items():
+            rows = [r for r in table.all_rows() if r.group == group]
+            names = "、".join(f"“{r.label}”" for r in rows)
+            values = "、".join(fmt(v) for v in extra.get("values") or [])
+            yield TABLES.finding(
+                f"{table_name(table)}“{group}”只填了一行（{values}），是2019年试行格式的写法，"
+                f"未按2021年格式分列为{names}{len(rows)}行",
+                [table.cell_key(r, c) for r in rows for c in table.block_of(r.key).columns],
+                extra.get("loc") if isinstance(extra.get("loc"), dict) else _section_loc(ctx, table.section),
+                severity="warning",
+            )
         for block in table.blocks:
             for row in block.rows:
                 row_keys = [table.cell_key(row, c) for c in block.columns]
+                if row.group in collapsed:
+                    continue
                 if all(ctx.status(k) == "missing" for k in row_keys):
                     yield _missing_row(ctx, table, row, row_keys, grid)
                 else:
                     yield from _unreadable(ctx, table, row, [(c.label, table.cell_key(row, c)) for c in block.columns])
+
+
+def _collapsed_groups(ctx: Context, table: Table) -> dict[str, dict[str, Any]]:
+    """Groups of rows (（六）其他处理) printed as the one row of the older format: every row of
+    the group not found, and a row beyond the format labelled with the group's name in its place."""
+    out: dict[str, dict[str, Any]] = {}
+    groups = {r.group for r in table.all_rows() if r.group}
+    for group in sorted(groups):
+        rows = [r for r in table.all_rows() if r.group == group]
+        keys = [table.cell_key(r, c) for r in rows for c in table.block_of(r.key).columns]
+        if not all(ctx.status(k) == "missing" for k in keys):
+            continue
+        name = _WS.sub("", re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", group))
+        for extra in ctx.report.extra_rows:
+            if extra.get("table") == table.key and name and name in _WS.sub("", str(extra.get("label") or "")):
+                out[group] = extra
+                break
+    return out
 
 
 def _table_unread(ctx: Context, table: Table) -> bool:
@@ -133,7 +165,8 @@ def _unfilled(ctx: Context) -> bool:
 def _missing_row(ctx: Context, table: Table, row: Row, row_keys: list[str], grid: bool) -> Finding:
     """A row not found is the report's fault only where the table was read cleanly (a real grid, or
     every other row of it read); otherwise it is what nianbao could not read."""
-    others = [k for *_, k in table.cells() if k not in row_keys]
+    others = [k for _b, r, _c, k in table.cells() if r.group != row.group or not row.group]
+    others = [k for k in others if k not in row_keys]
     if grid or all(ctx.status(k) not in ("missing", "unreadable") for k in others):
         return TABLES.finding(
             f"{table_name(table)}缺少“{row.label}”{_row_word(table)}", row_keys, _section_loc(ctx, table.section)
@@ -268,7 +301,10 @@ def _agency(ctx: Context) -> Iterator[Finding]:
 
 
 def _extra_rows(ctx: Context) -> Iterator[Finding]:
+    taken = [id(x) for t in ctx.template.tables for x in _collapsed_groups(ctx, t).values()]
     for row in ctx.report.extra_rows:
+        if id(row) in taken:
+            continue  # the older format's row in place of a group: struct.tables says so
         label = row.get("label") or row.get("text") or "、".join(str(v) for v in row.values() if isinstance(v, str))
         table = row.get("table")
         where = f"{table_name(ctx.template.table(table))}中" if table in {t.key for t in ctx.template.tables} else ""
