@@ -65,7 +65,7 @@ from nianbao.template import Template, load  # noqa: E402
 CERTAIN = ("ok", "ocr", "blank")
 MEMORY_CAP = 3 << 30  # bytes of address space a parse may take (as tests/test_variants.py)
 DEFAULT_SEED = 20250131
-DEFAULT_REPORTS = 4  # per template: the default run takes 5–8 minutes on the 2-core development machine
+DEFAULT_REPORTS = 4  # per template: the default run took 7 minutes on the 2-core development machine (busy)
 QUICK_REPORTS = 2
 
 # ---- the truth of a report -------------------------------------------------------------------
