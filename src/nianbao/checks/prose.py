@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from nianbao.extract.normalize import fold_width
@@ -18,8 +19,8 @@ _HEADING = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+)"
 )
 _WS = re.compile(r"[\s\u3000\u00a0]+")
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+_CN_UNITS = re.compile(r"[十百千万]")
 QUOTE_MAX = 120
 HEADING_MAX = 30
 
@@ -62,6 +63,12 @@ def sentences(section: Section) -> list[Sentence]:
     return [s for s in out if s.norm]
 
 
+def opens_part(sent: Sentence) -> bool:
+    """The sentence begins a new part of the section (（二）依申请公开 …): what came before it
+    was about something else."""
+    return bool(_HEADING.match(sent.norm))
+
+
 def _is_heading(text: str) -> bool:
     """A short line that starts with a heading mark is a heading of its own."""
     return bool(_HEADING.match(text)) and len(text) <= HEADING_MAX
@@ -87,16 +94,21 @@ def sentence_loc(section: Section, line_index: int) -> dict[str, Any]:
 
 
 def cn_int(text: str) -> int | None:
-    """An integer written in digits or in Chinese numerals (三, 十二, 一百零五, 两)."""
+    """An integer written in digits or in Chinese numerals (三, 十二, 一百零五, 两), read by
+    cn2an. Two or more bare digits (二三件 "two or three") are an estimate, not a count: None."""
     if text.isdigit():
         return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_DIGIT:
-            current = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            total += (current or 1) * _CN_UNIT[ch]
-            current = 0
-        else:
-            return None
-    return total + current
+    if not _CN_NUMERAL.fullmatch(text) or (len(text) > 1 and not _CN_UNITS.search(text)):
+        return None
+    return _cn2an(text)
+
+
+@cache
+def _cn2an(text: str) -> int | None:
+    import cn2an  # imported on first use: it takes a quarter of a second to load
+
+    try:
+        value = cn2an.cn2an(text, "normal")
+    except (ValueError, KeyError, IndexError):  # cn2an's ways of saying "not a number"
+        return None
+    return int(value) if float(value).is_integer() else None
