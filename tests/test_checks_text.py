@@ -332,3 +332,17 @@ def test_a_list_split_by_semicolons_keeps_its_subject() -> None:
     assert found[0].message == (
         "一、总体情况：“无法提供2件。”称无法提供2件（“无法提供2件”），而表三“（四）无法提供”各项“总计”列之和为1"
     )
+
+
+def test_other_handling_in_the_2019_format_is_its_single_row() -> None:
+    # the 2019 trial format has one （六）其他处理 row where 2021 has three: the reading whose
+    # cells the report's template has is the one compared
+    text = replace(sample("004"), SAID, "2023年收到政府信息公开申请2件，其他处理2件。")
+    report = parse(text).model_copy(deep=True)
+    report.template = "2019"
+    report.values.update({"applications.new.total": 2, "applications.other_handling.total": 1})
+    found = of_rule(run_checks(report), "text.applications")
+    assert [(f.keys, f.loc) for f in found] == [(["applications.other_handling.total"], {"line": 9})]
+    assert found[0].message.endswith("称其他处理2件（“其他处理2件”），而表三“（六）其他处理”行“总计”列为1")
+    report.values["applications.other_handling.total"] = 2
+    assert of_rule(run_checks(report), "text.applications") == []
