@@ -49,7 +49,10 @@ def test_docs_rules_md_is_generated() -> None:
 def test_cli_check_clean_samples(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(SAMPLES)]) == 0
     out = capsys.readouterr().out
-    assert "未发现问题" in out and "struct.agency" in out and "标题" in out
+    assert "struct.agency" in out and "标题" in out
+    assert "所给的其他报告中没有本机关2022年度的报告，未做跨年度核对" in out  # last year's looked for in the batch
+    assert main(["check", str(sample_path("002"))]) == 0
+    assert "未发现问题" in capsys.readouterr().out
 
 
 def test_cli_check_json_errors_and_unreadable_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

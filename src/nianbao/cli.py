@@ -116,10 +116,17 @@ def _with_findings(report: Report) -> Report:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from nianbao.checks import at_least, check_report
-    from nianbao.checks.render_findings import CheckResult, print_results, to_json
-    from nianbao.pipeline import parse_file
+    from datetime import date
 
+    from nianbao.checks import at_least, check_batch, check_report
+    from nianbao.checks.render_findings import CheckResult
+    from nianbao.pipeline import parse_file
+    from nianbao.review import format_for, summarize, write_findings, write_per_agency, write_summary
+
+    fmt = format_for("json" if args.json else args.format, args.output)
+    if fmt == "xlsx" and not args.output:
+        print("nianbao: xlsx 格式须用 -o 指定输出文件 (E_USAGE)", file=sys.stderr)
+        return 2
     files = list(iter_inputs(args.files))
     if not files:
         print("nianbao: 没有找到报告文件 (E_NO_INPUT)", file=sys.stderr)
@@ -132,24 +139,45 @@ def cmd_check(args: argparse.Namespace) -> int:
         except NianbaoError as e:  # the reports are still checked, without this one
             _print_error(e)
             unread += 1
-    previous = earlier[0] if args.previous and earlier else None
-    history = [] if args.previous else earlier
-    results: list[CheckResult] = []
+    parsed: list[tuple[Path, Report | NianbaoError]] = []
     for path in files:
         try:
-            report = parse_file(path)
-        except NianbaoError as e:
+            parsed.append((path, parse_file(path)))
+        except NianbaoError as e:  # named in the results; the batch goes on
             _print_error(e)
-            results.append(CheckResult(str(path), error=e))
+            parsed.append((path, e))
             unread += 1
-            continue
-        findings = check_report(report, previous=previous, history=history, published=args.published)
-        # every filter level keeps the errors, so the exit status reads the shown findings
-        results.append(CheckResult(str(path), report, at_least(findings, args.severity)))
-    if args.json:
-        _dump_json(to_json(results), None)
-    else:
-        print_results(results)
+    reports = [r for _, r in parsed if isinstance(r, Report)]
+    if args.previous:
+        previous = earlier[0] if earlier else None
+        checked = [check_report(r, previous=previous, published=args.published) for r in reports]
+    else:  # each report's last year is looked for in the batch itself and under --history
+        checked = [found for _, found in check_batch(reports, history=earlier, published=args.published)]
+    findings = iter(checked)
+    # every filter level keeps the errors, so the exit status reads the shown findings
+    results = [
+        CheckResult(str(path), r, at_least(next(findings), args.severity))
+        if isinstance(r, Report)
+        else CheckResult(str(path), error=r)
+        for path, r in parsed
+    ]
+    out = Path(args.output) if args.output else None
+    try:
+        if out is not None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        if args.summary:
+            write_summary(summarize(results), fmt, out)
+        else:
+            write_findings(results, fmt, out)
+        if out is not None:
+            print(f"已生成 {out}", file=sys.stderr)
+        if args.per_agency:
+            written = write_per_agency(results, Path(args.per_agency), date.today())
+            lists = (len(written) - 1) // 2
+            print(f"已生成 {lists} 份问题清单（DOCX 与 XLSX）及 {written[-1]}", file=sys.stderr)
+    except OSError as e:
+        print(f"nianbao: {e.filename or out}: 无法写入：{e.strerror or e} (E_IO)", file=sys.stderr)
+        return 2
     if unread:
         return 2
     return 1 if any(f.severity == "error" for r in results for f in r.findings) else 0
@@ -225,8 +253,32 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("files", nargs="+", help="report files or directories")
     last = c.add_mutually_exclusive_group()
     last.add_argument("--previous", metavar="FILE", help="last year's report of the same agency")
-    last.add_argument("--history", metavar="DIR", help="earlier reports of the agency (last year's is picked)")
-    c.add_argument("--json", action="store_true", help="print a JSON list of {source, findings}")
+    last.add_argument(
+        "--history",
+        metavar="DIR",
+        help="earlier reports of the agencies (last year's is picked; the batch itself is always searched)",
+    )
+    shape = c.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print a JSON list of {source, findings} (= --format json)")
+    shape.add_argument(
+        "--format",
+        choices=["text", "json", "csv", "xlsx", "html"],
+        help="output format of the findings (one row per finding) or of --summary; default: the suffix of -o, "
+        "else text",
+    )
+    c.add_argument(
+        "--summary",
+        action="store_true",
+        help="one row per report (agency, year, format, errors, warnings, reading gaps, cells deduced or "
+        "unreadable), most errors first",
+    )
+    c.add_argument("-o", "--output", metavar="OUT", help="write the findings or the summary to this file")
+    c.add_argument(
+        "--per-agency",
+        metavar="DIR",
+        help="write DIR/<agency>-<year>-问题清单.docx and .xlsx (the report's own faults, to send to the agency) "
+        "and DIR/全部问题.xlsx (every finding, reading gaps on their own sheet)",
+    )
     c.add_argument(
         "--severity", choices=["error", "warning", "info"], default="info", help="show findings of this level or worse"
     )
