@@ -148,7 +148,7 @@ def finding_cells(source: str, report: Report, finding: Finding) -> tuple[Any, .
     )
 
 
-def findings_sheet(results: Iterable[CheckResult], name: str = "检查结果") -> Sheet:
+def findings_sheet(results: Iterable[CheckResult]) -> Sheet:
     """Every finding of every report, in the order of the inputs; an input that could not be
     read is one row of 类别「文件无法读取」 with its code as the rule."""
     rows: list[tuple[Any, ...]] = []
@@ -158,7 +158,7 @@ def findings_sheet(results: Iterable[CheckResult], name: str = "检查结果") -
             rows.append((r.source, None, None, code, SEVERITY_ZH["error"], UNREAD_FILE, "", reason))
             continue
         rows += [finding_cells(r.source, r.report, f) for f in r.findings]
-    return Sheet(name, FINDING_HEADERS, rows)
+    return Sheet("检查结果", FINDING_HEADERS, rows)
 
 
 def _failure(result: CheckResult) -> tuple[str, str]:
