@@ -165,11 +165,9 @@ def test_findings_csv(batch: Path, gap: tuple[Finding, int], tmp_path: Path) -> 
         ["app.balance", "错误", "报告问题", PERSON_WHERE],
         ["app.balance", "错误", "报告问题", TOTAL_WHERE],
         ["text.applications", "警告", "报告问题", TEXT_WHERE],
-        ["xyear.compared", "提示", "报告问题", ""],
     ]
     assert mine[0][:3] == [str(batch / UNBALANCED), "卫东区工业和信息化局", "2023"] and mine[0][7] == PERSON
     assert TEXT_QUOTE in mine[2][7]
-    assert mine[3][7] == "所给的其他报告中没有本机关2022年度的报告，未做跨年度核对"
     reading = [str(batch / GAP), "西工区科学技术局", "2024", "struct.unreadable", "警告", "读取问题"]
     assert [*reading, gap[0].where, gap[0].message] in rows
     assert [str(batch / "empty.txt"), "", "", "E_EMPTY", "错误", "文件无法读取", "", "文件为空"] in rows
@@ -186,7 +184,6 @@ def test_findings_json_is_the_check_contract(
     assert (found["agency"], found["year"]) == ("西工区科学技术局", 2024)
     assert [(f["rule"], f["scope"], f["where"]) for f in found["findings"]] == [
         ("struct.unreadable", "reading", gap[0].where),
-        ("xyear.compared", "report", None),
     ]
     assert via_format[-1] == {
         "source": str(batch / "empty.txt"),

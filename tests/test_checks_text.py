@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nianbao.checks import run_checks
+from nianbao.checks import check_report
 from nianbao.checks.prose import cn_int, sentences
 from nianbao.report import Finding
 from tests.check_helpers import check, of_rule, parse, replace, sample, set_cells
@@ -143,7 +143,7 @@ def test_sentence_line_from_the_extractors_line_map() -> None:
     report = parse(text).model_copy(deep=True)
     sec1 = report.sections[0]
     sec1.loc["lines"] = [7, 9, 11, 13, 15, 17]
-    found = of_rule(run_checks(report), "text.applications")
+    found = of_rule(check_report(report), "text.applications")
     assert [(f.keys, f.loc) for f in found] == [(["applications.new.total"], {"line": 11})]
     assert [s.text for s in sentences(sec1)][3] == "（二）依申请公开：2023 年新收到政府信息公开申请数量 2 条。"
 
@@ -341,8 +341,8 @@ def test_other_handling_in_the_2019_format_is_its_single_row() -> None:
     report = parse(text).model_copy(deep=True)
     report.template = "2019"
     report.values.update({"applications.new.total": 2, "applications.other_handling.total": 1})
-    found = of_rule(run_checks(report), "text.applications")
+    found = of_rule(check_report(report), "text.applications")
     assert [(f.keys, f.loc) for f in found] == [(["applications.other_handling.total"], {"line": 9})]
     assert found[0].message.endswith("称其他处理2件（“其他处理2件”），而表三“（六）其他处理”行“总计”列为1")
     report.values["applications.other_handling.total"] = 2
-    assert of_rule(run_checks(report), "text.applications") == []
+    assert of_rule(check_report(report), "text.applications") == []

@@ -170,3 +170,14 @@ def test_no_wrong_value_marked_certain(name: str, worker: Worker) -> None:
 def test_cells_right_not_below_floor(name: str, worker: Worker) -> None:
     s = _scored(name, worker)
     assert s.right >= sidecar(name)["floor"], sidecar(name)["origin"]
+
+
+@pytest.mark.parametrize("name", _names())
+def test_a_lowered_floor_says_why(name: str) -> None:
+    """Floors only go up; one that went down lists each lowering with its reason, the last one ending
+    at the floor in force."""
+    side = sidecar(name)
+    lowered = side.get("lowered", [])
+    assert all(x["from"] > x["to"] and len(x["reason"]) > 40 for x in lowered)
+    if lowered:
+        assert lowered[-1]["to"] == side["floor"]

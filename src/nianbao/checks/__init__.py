@@ -63,11 +63,14 @@ def check_batch(
     reports: Iterable[Report], history: Iterable[Report] = (), published: date | str | None = None
 ) -> Iterator[tuple[Report, list[Finding]]]:
     """Each report with its findings; last year's report of each is looked for among the batch
-    itself and ``history``."""
+    itself and ``history`` (that none was found is said only when a history was given)."""
     batch = list(reports)
-    pool = [*batch, *history]
+    given = list(history)
+    pool = [*batch, *given]
     for report in batch:
-        yield report, check_report(report, history=pool, published=published)
+        previous = crossyear.pick_previous(report, [h for h in pool if h.source.sha256 != report.source.sha256])
+        found = check_report(report, previous=previous, history=given if previous is None else (), published=published)
+        yield report, found
 
 
 run_checks = check_report  # the corpus's name for it, until the corpus moves to check_report

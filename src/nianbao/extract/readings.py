@@ -79,7 +79,9 @@ def joined_readings(values: list[Piece], width: int) -> list[Reading]:
                 cell = read_cell(raw)
                 if cell.kind != "number":
                     break
-                reading.append(Piece(raw, "number", cell.value, p.loc, split=True, confidence=p.confidence))
+                reading.append(
+                    Piece(raw, "number", cell.value, p.loc, split=True, confidence=p.confidence, joined=True)
+                )
                 skip = True
             else:
                 reading.append(p)

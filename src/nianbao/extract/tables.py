@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,9 +19,10 @@ from nianbao.document import Loc
 from nianbao.extract.cells import ARITHMETIC, CellRead, cells_from, missing_cells, unreadable_cells
 from nianbao.extract.flow import Flow
 from nianbao.extract.labels import Span, find_block, header_start, label_regex, row_regex
+from nianbao.extract.normalize import norm_label
 from nianbao.extract.placement import in_order, weights
 from nianbao.extract.readings import Reading, readings, values_of
-from nianbao.extract.settings import MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
+from nianbao.extract.settings import MAX_STRAY, MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
 from nianbao.extract.solver import OpenSegment, Outcome, solve
 from nianbao.extract.tokens import VALUE_KINDS, Piece, gap_pieces, split_extra
 from nianbao.extract.wraps import rejoin
@@ -59,6 +61,9 @@ class RowRead:
     # the printed lines that hold part of the row's label (None for a table's one flat row)
     label_lines: set[tuple[int | None, int | None]] | None = None
     flow_lines: range | None = None  # the Flow lines its label stands on
+    column_words: frozenset[str] = frozenset()  # the table's column labels, normalised
+    cut: bool = False  # read by cutting a run of digits
+    uncut: bool = False  # a run of digits that no cut fits (empty cells may have been dropped from it)
 
 
 @dataclass
@@ -76,13 +81,17 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
     eqs = list(_table_equations(template, table.key))
     if table.layout == "flat":
         rows, first_label, last = _flat_row(flow, table, start, end)
+        _set_column_words(table, rows)
         _decide(rows, eqs)
         return TableRead(_cells(rows), first_label, last)
     rows, spans, block_spans, first_label = _find_rows(flow, table, start, end)
     last = max([sp[1] for sp in spans if sp], default=start)
     _gaps_after(flow, rows, spans, block_spans, end)
     extra_rows = _cut_extra_rows(table, rows)
+    _set_column_words(table, rows)
     before = _numbers_before_labels(flow, rows, spans, block_spans, start)
+    if before is not None:
+        _set_column_words(table, before)
     _rejoin_wrapped(flow, rows, eqs)
     _decide(rows, eqs)
     if before is not None:
@@ -95,6 +104,7 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
     return TableRead(cells, first_label, last, extra_rows)
 
 
+_NUMBERS = re.compile(r"\d+")
 _NUMBERING = re.compile(r"^\d{1,2}[.、．]$")
 
 
@@ -131,6 +141,18 @@ def _in_table_order(
     if any(c.value is not None and c.value != reading[k].value for k, c in old.items()):
         return None
     return {k: old[k] if old[k].value is not None else reading[k] for k in keys}
+
+
+def _set_column_words(table: Table, rows: list[RowRead]) -> None:
+    words = frozenset(
+        norm_label(w)
+        for b in table.blocks
+        for c in b.columns
+        for w in (*c.labels, *((table.column_header,) if table.column_header else ()))
+        if len(norm_label(w)) >= 2
+    ) | frozenset(norm_label(g.label) for g in table.column_groups)
+    for row in rows:
+        row.column_words = words
 
 
 @cache
@@ -312,14 +334,50 @@ def _decide(rows: list[RowRead], eqs: list[Equation]) -> None:
         row.pieces = _without_column_numbers(row.pieces, len(row.keys))
     _spread_displaced(rows, eqs)
     unprinted = _drops_empty_cells(rows)
+    orderly = _orderly(rows)
     open_rows: list[_Open] = []
     for row in rows:
         if not row.cells:
-            found = _resolve_row(row, _row_equations(row.keys, eqs), unprinted)
+            found = _resolve_row(row, _row_equations(row.keys, eqs), unprinted, orderly)
             if found is not None:
                 open_rows.append(found)
+    if any(r.uncut for r in rows):
+        open_rows = _distrust_cuts(rows, open_rows)
     if open_rows:
         _solve_open(rows, open_rows, eqs)
+
+
+def _orderly(rows: list[RowRead]) -> bool:
+    """Whether the numbers stand where their rows are: no row found without numbers of its own
+    (labels heaped apart from their numbers) and none holding far more or fewer than its cells
+    (rows run together). Out of order, a row that happens to hold its width may hold another row's
+    numbers; a number or two too many or too few (a wrapped or dropped cell) is not that."""
+    for row in rows:
+        if not row.found or row.cells:
+            continue
+        pieces = _own_line_cells([p for p in row.pieces if p.kind != "break"], row, len(row.keys))
+        count = len(pieces) if any(p.in_cell for p in pieces) else len([p for p in pieces if p.kind != "blank"])
+        if count == 0 or abs(count - len(row.keys)) > MAX_STRAY:
+            return False
+    return True
+
+
+def _distrust_cuts(rows: list[RowRead], open_rows: list[_Open]) -> list[_Open]:
+    """A run of digits that no cut fits says the text dropped empty cells from its runs: then a cut
+    that fits another row may fit by chance, and no cut of this table is taken."""
+    note = "表中另有连在一起的数字无法按勾稽关系拆分（可能有空白单元格未印出），此行的拆分不可靠"
+    for row in rows:
+        if row.cut:
+            pieces = [p for p in row.pieces if p.kind != "break"]
+            row.cells = unreadable_cells(row.keys, pieces, note)
+    kept = []
+    for o in open_rows:
+        if any(p.split and not p.joined for r in o.readings for p in r):
+            pieces = [p for p in o.row.pieces if p.kind != "break"]
+            o.row.cells = unreadable_cells(o.row.keys, pieces, note)
+        else:
+            kept.append(o)
+    return kept
 
 
 def _without_column_numbers(pieces: list[Piece], width: int) -> list[Piece]:
@@ -336,18 +394,24 @@ def _without_column_numbers(pieces: list[Piece], width: int) -> list[Piece]:
 
 
 def _drops_empty_cells(rows: list[RowRead]) -> bool:
-    """Whether the text may have left empty cells unprinted, and the numbers it printed are surely
-    the rows' they follow: it does not mark cells (PDF text, not a grid or tabs), no row holds more
-    numbers than cells, and every number stands on a line of its own row's label (text laid out by
-    position). Where numbers stand on lines of their own, a row's numbers may sit under another
-    row's label and equations cannot tell rows of one sum apart: nothing is placed then."""
+    """Whether the text may have left empty cells unprinted, and what it printed can be placed among
+    them: it does not mark cells (PDF text, not a grid or tabs), no row holds more numbers than cells,
+    and either every number stands on a line of its own row's label (text laid out by position) or
+    every number of the table is 0. Where nonzero numbers stand on lines of their own, a row's
+    numbers may sit under another row's label and equations cannot tell rows of one sum apart;
+    where all are 0, whichever row a 0 belongs to, the cells it leaves are 0."""
+    aligned = True
+    zeros = True
     for row in rows:
         values = [p for p in row.pieces if p.kind != "blank" and p.kind != "break"]
         if any(p.in_cell for p in row.pieces) or len(values) > len(row.keys):
             return False
+        zeros = zeros and all(p.kind == "number" and p.value == 0 for p in values)
         if row.label_lines is not None and any(_line_of(p.loc) not in row.label_lines for p in values):
-            return False
-    return True
+            aligned = False
+        if row.label_lines is None and len({_line_of(p.loc) for p in values}) > 1:
+            aligned = False  # a table's one flat row: its numbers must stand on one line
+    return aligned or zeros
 
 
 def _row_equations(keys: list[str], eqs: list[Equation]) -> list[Equation]:
@@ -384,7 +448,7 @@ def _distinct(rs: list[Reading]) -> list[Reading]:
     return list(seen.values())
 
 
-def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | None:
+def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool, orderly: bool) -> _Open | None:
     """Decide a row on its own where it can be; else hand its readings to the table."""
     width = len(row.keys)
     if not row.found:
@@ -397,6 +461,22 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | 
         return None
     rs = readings(pieces, row.keys, eqs, (row.label_loc or Loc()) if may_drop else None)
     placed = any(p.unprinted for r in rs for p in r)
+    surplus = len([p for p in pieces if p.kind != "blank"]) > width
+    if surplus and len(_distinct(rs)) > 1:
+        if not eqs:
+            shown_all = " ".join(p.raw for p in pieces if p.kind != "blank")
+            row.cells = unreadable_cells(
+                row.keys,
+                pieces,
+                f"该行应有{width}个数，读到{len([p for p in pieces if p.kind != 'blank'])}个（{shown_all}），"
+                "有多种读法，没有勾稽关系可以确定",
+                _candidates(row.keys, _distinct([r for r in rs if all(p.kind != "text" for p in r)])),
+            )
+            return None
+        if not orderly:
+            # out of order, a number too many may be another row's: only joinings of wrapped
+            # numbers, which take no number away, are tried
+            rs = [r for r in rs if any(p.split for p in r)]
     fitting = (
         rs
         if len(rs) == 1 and not placed
@@ -407,7 +487,7 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | 
     shown = " ".join(p.raw for p in values) or "无"
     distinct = _distinct(fitting)
     if len(distinct) == 1:
-        _take_single(row, pieces, distinct[0], eqs, len(rs) > 1, shown)
+        _take_single(row, pieces, distinct[0], eqs, len(rs) > 1, shown, orderly)
         return None
     if len(distinct) > 1:
         if len(values) > width:
@@ -415,6 +495,7 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | 
         else:
             why = "有多种读法都符合该行的勾稽关系" if eqs else "数字连在一起，有多种拆分方式"
         return _Open(row, distinct, f"该行应有{width}个数，读到{len(values)}个（{shown}），{why}")
+    row.uncut = bool(values) and len(values) < width and all(p.kind == "number" and p.raw.isdigit() for p in values)
     row.cells = unreadable_cells(
         row.keys,
         pieces,
@@ -425,22 +506,59 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool) -> _Open | 
 
 
 def _own_line_cells(pieces: list[Piece], row: RowRead, width: int) -> list[Piece]:
-    """In a grid drawn as text (w3m, lynx), the empty lead cells of the next printed line (a group
-    label's column) follow a row's cells: when the cells on the row's own label line are exactly
-    its width, those are its cells."""
-    if len(pieces) == width or row.label_lines is None or not any(p.in_cell for p in pieces):
+    """In a grid drawn as text (w3m, lynx, Markdown), the empty lead cells of the next printed line
+    (a group label's column), or the empty cells of a header, stand beside a row's cells: when one
+    printed line holds exactly the row's width of cells and every number of the gap, those are its
+    cells (the row's own label line first)."""
+    if len(pieces) == width or not any(p.in_cell for p in pieces):
         return pieces
-    own = [p for p in pieces if _line_of(p.loc) in row.label_lines]
-    return own if len(own) == width else pieces
+    lines: dict[tuple[int | None, int | None], list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(_line_of(p.loc), []).append(p)
+    values = {id(p) for p in pieces if p.kind != "blank"}
+    order = sorted(lines, key=lambda k: row.label_lines is None or k not in row.label_lines)
+    for key in order:
+        own = lines[key]
+        if len(own) == width and values <= {id(p) for p in own}:
+            return own
+    return pieces
+
+
+def _holds_its_cells(pieces: list[Piece], width: int) -> bool:
+    """Exactly a row's cells: its width of pieces, or its width of numbers with empty cells only
+    before or after them (a label cell's empty neighbour), never between them."""
+    if len(pieces) == width:
+        return True
+    at = [i for i, p in enumerate(pieces) if p.kind != "blank"]
+    return len(at) == width and at[-1] - at[0] + 1 == width
 
 
 def _take_single(
-    row: RowRead, pieces: list[Piece], chosen: Reading, eqs: list[Equation], chose: bool, shown: str
+    row: RowRead, pieces: list[Piece], chosen: Reading, eqs: list[Equation], chose: bool, shown: str, orderly: bool
 ) -> None:
-    """The one reading of a row: taken, unless nothing verifies a reading that needed verifying."""
+    """The one reading of a row: taken, unless nothing verifies a reading that needed verifying.
+    A row read as printed whose own equations fail is the report's fault only where the text is in
+    order and the row holds exactly its cells; otherwise the numbers may be another row's."""
     width = len(row.keys)
     values_read = values_of(row.keys, chosen)
     checked = bool(eqs) and len(values_read) == width and _satisfies(values_read, eqs)
+    if eqs and not checked and not (orderly and _holds_its_cells(pieces, width)):
+        reason = f"该行的数字（{shown}）不符合勾稽关系，且表格原文排列不规整，可能读到了别处的数字"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
+    if _interrupted(row.pieces, chosen, row.column_words) and len({p.value for p in chosen}) > 1:
+        reason = f"该行的数字与表头文字交错（{shown}），各数的先后不可靠，无法确定各数对应的列"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
+    merged = next((p.raw for p in chosen if p.kind == "text" and len(_NUMBERS.findall(p.raw)) >= 2), None)
+    if merged is not None:
+        reason = f"一格中有几个数（“{merged}”），可能是单元格合并或错位，该行各数对应的列不可靠"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
+    if not eqs and _wrapped(chosen):
+        reason = f"该行的数字分在几行（{shown}），且没有勾稽关系可以验证，可能有单元格错位"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
     if _interrupted(row.pieces, chosen) and not (eqs and _satisfies(values_read, eqs)):
         reason = f"该行的数字之间夹有文字（{shown}），且不符合勾稽关系，无法确定各数对应的列"
         row.cells = unreadable_cells(row.keys, pieces, reason)
@@ -454,6 +572,7 @@ def _take_single(
         row.cells = unreadable_cells(row.keys, pieces, reason, _candidates(row.keys, [chosen]))
         return
     note = None
+    row.cut = any(p.split and not p.joined for p in chosen)
     if any(p.split for p in chosen):
         note = "由表格勾稽关系确定数字的拆分"
     elif any(p.unprinted for p in chosen):
@@ -482,11 +601,22 @@ def _wrapped(reading: Reading) -> bool:
     return len(places) > 1 and max(places.values()) > 1
 
 
-def _interrupted(pieces: list[Piece], reading: Reading) -> bool:
-    """Whether words stand between the cells a reading takes (a sign of text out of order)."""
+def _interrupted(pieces: list[Piece], reading: Reading, words: frozenset[str] | None = None) -> bool:
+    """Whether words stand between the cells a reading takes (a sign of text out of order); with
+    ``words``, only those words (a table's column labels: numbers printed among the header)."""
     index = {id(p): i for i, p in enumerate(pieces)}
-    at = [index[id(p)] for p in reading if id(p) in index]
-    return bool(at) and any(p.kind == "break" for p in pieces[min(at) : max(at) + 1])
+    at = sorted(index[id(p)] for p in reading if id(p) in index)
+    if words is None:
+        return bool(at) and any(p.kind == "break" for p in pieces[at[0] : at[-1] + 1])
+    # header words between the numbers at two places or more: numbers printed among the header's
+    # columns, in no dependable order (one block of them is a header repeated over a page break)
+    gaps = [pieces[a + 1 : b] for a, b in itertools.pairwise(at)]
+    return sum(1 for g in gaps if any(p.kind == "break" and _is_column_word(p.raw, words) for p in g)) >= 2
+
+
+def _is_column_word(text: str, words: frozenset[str]) -> bool:
+    t = norm_label(text)
+    return len(t) >= 2 and any(t in w or w in t for w in words)
 
 
 def _solve_open(rows: list[RowRead], open_rows: list[_Open], eqs: list[Equation]) -> None:

@@ -13,6 +13,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
 VALUE_KINDS = ("number", "dash", "text")
+_LEADING = "、，,：:；;）)"
+_SPACED = re.compile(r"\d[\s\u3000]+\d")
 
 
 @dataclass
@@ -24,7 +26,8 @@ class Piece:
     value: int | float | None
     loc: Loc
     unit: str | None = None
-    split: bool = False  # cut out of a run of digits by the table's arithmetic
+    split: bool = False  # cut out of a run of digits, or joined from a wrapped number, by the arithmetic
+    joined: bool = False  # joined from the pieces of a number a narrow cell wrapped
     confidence: float | None = None  # OCR confidence of the token it was read from
     unprinted: bool = False  # a cell the text did not print (an empty cell dropped), placed by arithmetic
     in_cell: bool = False  # the source marks cell boundaries (grid, tabs): an empty cell shows as a blank piece
@@ -68,8 +71,16 @@ def has_value(flow: Flow, start: int, end: int) -> bool:
 def _add_pieces(pieces: list[Piece], raw: str, loc: Loc, confidence: float | None = None) -> bool:
     """Add the value-like parts of one token's text; True when it is prose that ends the table."""
     cell = read_cell(raw)
+    if cell.kind == "text" and raw[:1] in _LEADING and read_cell(raw.lstrip(_LEADING)).kind == "number":
+        raw = raw.lstrip(_LEADING)  # a label's last mark glued to the first number (补正、849)
+        cell = read_cell(raw)
     if cell.kind in ("number", "dash"):
-        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit, confidence=confidence))
+        # digits broken by a line or space inside one cell: a number the cell wrapped, or two columns
+        # a converter merged; read as one number only where the table's equations confirm it
+        spaced = bool(_SPACED.search(raw))
+        pieces.append(
+            Piece(raw, cell.kind, cell.value, loc, cell.unit, spaced, confidence=confidence, joined=spaced)
+        )
         return False
     cjk = len(_CJK.findall(raw))
     if cjk >= 2 and _DIGITS.search(raw):

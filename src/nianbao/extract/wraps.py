@@ -14,6 +14,7 @@ from nianbao.extract.tokens import Piece
 from nianbao.template import Equation
 
 Rejoined = tuple[list[Piece], frozenset[int]]
+_LAID_OUT = "   "  # text laid out by position pads its columns with runs of spaces
 
 
 def rejoin(
@@ -23,8 +24,8 @@ def rejoin(
     and below it (lines that hold no other row's label: a group label's fragment may stand there),
     with the lines it borrowed; None unless exactly one joining fits."""
     main = [t for line in label_lines for t in _tokens(flow, line) if _is_number(t)]
-    if not main or any(t.x is None for t in main):
-        return None
+    if not main or any(t.x is None for t in main) or not any(_LAID_OUT in flow.lines[i] for i in label_lines):
+        return None  # columns mean something only in text laid out by position
     above = _reach(flow, range(label_lines.start - 1, label_lines.start - 1 - WRAP_REACH, -1), other_labels)
     below = _reach(flow, range(label_lines.stop, label_lines.stop + WRAP_REACH), other_labels)
     found: dict[tuple[int | float | None, ...], Rejoined] = {}

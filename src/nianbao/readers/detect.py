@@ -25,6 +25,7 @@ _HTML_TAGS = (
 _HTML_START = re.compile(rf"^\s*(<!doctype\s+html|<\?xml[^>]*>\s*<(!doctype\s+)?html|<!--|<(?:{_HTML_TAGS})\b)", re.I)
 # Tags anywhere (opening or closing): a page whose start is text still has many of them.
 _HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_STRONG = re.compile(r"<\s*(?:!doctype\s+html|html|body|table)\b", re.I)
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.M)
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
@@ -91,7 +92,9 @@ def _text_kind(data: bytes) -> str:
     text = _sample_text(data).lstrip("\ufeff")
     if _HTML_START.match(text):
         return "html"
-    tags = _HTML_TAG.findall(text)
+    # <br> is how Markdown writes a line break inside a table cell (PDF-to-Markdown converters): no
+    # sign of a web page by itself
+    tags = [t for t in _HTML_TAG.findall(text) if not _BR.fullmatch(t)]
     if len(tags) >= 8 or (len(tags) >= 3 and _HTML_STRONG.search(text)):
         return "html"
     headings = len(_MD_HEADING.findall(text))
