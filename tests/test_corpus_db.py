@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, select
 
 from nianbao.corpus import db
-from nianbao.corpus.agencies import normalize, region
-from nianbao.corpus.migrations import current, head
+from nianbao.corpus.agencies import link, normalize, region
+from nianbao.corpus.migrations import config, current, head
 from nianbao.errors import NianbaoError
 from tests.corpus_support import KINDS, database
 
@@ -23,10 +24,58 @@ def test_migrations_make_the_models_schema_on_open(kind: str, tmp_path: Path) ->
         engine = db.open_db(url)
         db.open_db(url).dispose()  # a second open finds it at head and does nothing
         with engine.connect() as conn:
-            assert current(conn) == head() == "0001"
+            assert current(conn) == head() == "0002"
             assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
         names = set(inspect(engine).get_table_names())
         assert {"files", "reports", "values", "findings", "alembic_version"} <= names
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp_path: Path) -> None:
+    """A corpus stored before cells kept their provenance opens as before: the new columns
+    empty, the report read back and linked; 0002 undone and done again."""
+    with database(kind, tmp_path) as url:
+        engine = db.make_engine(url)
+        with engine.begin() as conn:
+            command.upgrade(config(conn), "0001")
+            file_id = conn.execute(
+                insert(db.files).values(
+                    sha256="0" * 64, path="old.txt", format="text", size=1, status="ok", ingested_at=db.now()
+                )
+            ).inserted_primary_key[0]
+            report_id = conn.execute(
+                insert(db.reports).values(
+                    file_id=file_id,
+                    agency="某某局",
+                    agency_norm="某某局",
+                    year=2022,
+                    template="2021",
+                    sections=[],
+                    linked=False,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                insert(db.values).values(
+                    report_id=report_id, key="applications.new.total", value=3, status="ok", raw="3", loc={"line": 4}
+                )
+            )
+        engine.dispose()
+        engine = db.open_db(url)
+        with engine.connect() as conn:
+            assert current(conn) == "0002"
+            (cell,) = db.fetch_report(conn, report_id).cells
+        assert cell == ("applications.new.total", 3, "ok", "3", {"line": 4}, None, None, None, None, None, None)
+        assert link(engine) == 1
+        with engine.begin() as conn:
+            command.downgrade(config(conn), "0001")
+            assert [c["name"] for c in inspect(conn).get_columns("values")][-1] == "loc"
+            assert conn.execute(select(db.values.c.value, db.values.c.raw)).one() == (3, "3")
+        engine.dispose()
+        engine = db.open_db(url)
+        with engine.connect() as conn:
+            assert current(conn) == "0002"
+            assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
         engine.dispose()
 
 

@@ -96,9 +96,9 @@ def test_long_export_and_findings_read_back_equal(engine: Any, exp: Expected, fm
     export(engine, fmt, out, "long")  # type: ignore[arg-type]
     rows = read_table(out, fmt, "单元格")
     assert len(rows) == sum(len(r.values) for r in exp.reports.values()) == 25 * 200 + 198
-    got = {(r["sha256"], r["key"]): (r["value"], r["status"], r["raw"] or "") for r in rows}
+    got = {(r["sha256"], r["key"]): (r["value"], r["status"], r["raw"] or "", r["basis"] or "") for r in rows}
     want = {
-        (sha, key): (report.values[key], prov.status, prov.raw or "")
+        (sha, key): (report.values[key], prov.status, prov.raw or "", prov.basis or "")
         for sha, report in exp.reports.items()
         for key, prov in report.provenance.items()
     }

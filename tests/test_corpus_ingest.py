@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from nianbao.checks import RULES, run_checks
+from nianbao.checks import RULES, check_report
 from nianbao.corpus import db
 from nianbao.corpus.agencies import normalize, region
 from nianbao.corpus.ingest import run
@@ -71,7 +71,7 @@ def test_cells_and_sums_equal_the_parsed_json(ingested: tuple, root: Path) -> No
         assert {k: v[0] for k, v in got["values"].items()} == report.values
         assert {k: v[1] for k, v in got["values"].items()} == {k: p.status for k, p in report.provenance.items()}
         assert {k: v[2] for k, v in got["values"].items()} == {k: p.raw for k, p in report.provenance.items()}
-        own = sorted((f.rule, f.severity, f.message) for f in run_checks(report) if f.rule not in CROSSYEAR)
+        own = sorted((f.rule, f.severity, f.message) for f in check_report(report) if f.rule not in CROSSYEAR)
         assert sorted(f[1:4] for f in got["findings"] if f[0] == "report") == own
     with engine.connect() as conn:
         n_values, total = conn.execute(select(func.count(), func.sum(db.values.c.value))).one()
@@ -104,7 +104,7 @@ def test_agencies_are_linked_across_years_with_crossyear_findings(ingested: tupl
         assert got["report"]["previous"] == prev
         want = []
         if prev is not None:
-            found = run_checks(report, previous=exp.reports[prev])
+            found = check_report(report, previous=exp.reports[prev])
             want = sorted((f.rule, f.severity, f.message) for f in found if f.rule in CROSSYEAR)
         assert sorted(f[1:4] for f in got["findings"] if f[0] == "crossyear") == want
         carry += sum(1 for f in want if f[0] == "xyear.carry")

@@ -1,6 +1,7 @@
 """Agencies across years: one name for the many ways a report writes it, the region it names,
 and the linking of each report to the same agency's report of the year before, with the
-cross-year rules run on every such pair.
+cross-year rules run on every such pair — after the cells that a report's own table leaves
+ambiguous have been fixed, where they can be, by the year before or after (``corpus.history``).
 
 Normalisation (``normalize``) folds what changes between two years' reports of one agency:
 white space and full-width characters (NFKC), a parenthesised second name at the end
@@ -22,6 +23,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.engine import Connection
 
 from nianbao.corpus.db import SCOPE_CROSSYEAR, fetch_report, files, findings, insert_findings, reports
+from nianbao.corpus.history import Fix, fix_years, has_open_cells, neighbours, store_fix
 from nianbao.corpus.pool import Runner
 from nianbao.corpus.worker import Pair, StoredReport, crossyear
 from nianbao.report import Finding
@@ -96,20 +98,23 @@ def agency(name: str | None) -> Agency | None:
 
 @dataclass
 class _Links:
-    """One agency being linked: each report's predecessor, and the findings of its pairs so far."""
+    """One agency being linked: each report's predecessor, the cells its neighbouring years
+    fixed, and the findings of its pairs so far."""
 
     norm: str
     previous: dict[int, int | None]
     found: dict[int, list[Finding]] = field(default_factory=dict)
     waiting: int = 0
+    fixes: dict[int, Fix] = field(default_factory=dict)
 
 
 def link(engine: Engine, runner: Runner | None = None) -> int:
     """Link every agency that has a report not yet linked; returns how many agencies were.
 
-    The pairs are checked on ``runner`` (the ingest's workers) when given. Each agency is stored
-    in one transaction (its links and cross-year findings made again from scratch), so a run
-    killed here leaves the agencies not yet stored marked, and the next run does them.
+    The pairs are checked on ``runner`` (the ingest's workers) when given, on the cells as the
+    neighbouring years fixed them. Each agency is stored in one transaction (its fixed cells, its
+    links and cross-year findings made again from scratch), so a run killed here leaves the
+    agencies not yet stored marked and their cells as they were, and the next run does them.
     """
     with engine.connect() as conn:
         names = sorted(
@@ -129,14 +134,13 @@ def link(engine: Engine, runner: Runner | None = None) -> int:
     return len(names)
 
 
-def _pairs(
-    conn: Connection, names: list[str], store: Callable[[_Links], None]
-) -> Iterator[tuple[_Links, Pair]]:
-    """Agency by agency: each report paired with its predecessor, read from the database when
-    wanted (an agency without pairs is stored at once)."""
+def _pairs(conn: Connection, names: list[str], store: Callable[[_Links], None]) -> Iterator[tuple[_Links, Pair]]:
+    """Agency by agency: its ambiguous cells fixed by the neighbouring years, then each report
+    paired with its predecessor, read from the database when wanted (an agency without pairs
+    is stored at once)."""
     for norm in names:
         rows = conn.execute(
-            select(reports.c.id, reports.c.year)
+            select(reports.c.id, reports.c.year, has_open_cells().label("fixable"))
             .join(files, files.c.id == reports.c.file_id)
             .where(reports.c.agency_norm == norm)
             .order_by(reports.c.year, files.c.sha256)
@@ -146,18 +150,39 @@ def _pairs(
             if r.year is not None:
                 first.setdefault(r.year, r.id)  # a year with several reports: the first by content
         links = _Links(norm, {r.id: first.get(r.year - 1) if r.year is not None else None for r in rows})
+        loaded: dict[int, StoredReport] = {}
+        _fix(conn, links, [(r.id, r.year) for r in rows if r.fixable], first, loaded)
         todo = [(rid, prev) for rid, prev in links.previous.items() if prev is not None]
         links.waiting = len(todo)
         if not todo:
+            conn.rollback()
             store(links)
             continue
-        loaded: dict[int, StoredReport] = {}
         for rid, prev in todo:
             for i in (rid, prev):
                 if i not in loaded:
                     loaded[i] = fetch_report(conn, i)
             yield links, Pair(rid, loaded[rid], loaded[prev])
         conn.rollback()  # end the read transaction: the writer must not wait on it (SQLite)
+
+
+def _fix(
+    conn: Connection,
+    links: _Links,
+    open_: list[tuple[int, int | None]],
+    first: dict[int, int],
+    loaded: dict[int, StoredReport],
+) -> None:
+    """The cells of the agency's ``open_`` reports (id, year) fixed by neighbouring years, kept in
+    ``links`` (stored with the agency) and in ``loaded`` (so that the pairs are checked on them)."""
+    targets = {rid: near for rid, year in open_ if (near := neighbours(year, first))}
+    if not targets:
+        return
+    for i in sorted({*targets, *(n for near in targets.values() for n in near)}):
+        loaded[i] = fetch_report(conn, i)
+    links.fixes = fix_years(loaded, sorted(targets), first)
+    for rid, fix in links.fixes.items():
+        loaded[rid] = fix.report
 
 
 def _on(runner: Runner, engine: Engine, pairs: Iterator[tuple[_Links, Pair]]) -> None:
@@ -192,9 +217,12 @@ def _found(engine: Engine, links: _Links, report_id: int, found: list[Finding]) 
 
 
 def _store(engine: Engine, links: _Links) -> None:
-    """One agency in one transaction: links, the cross-year findings made anew, marked linked."""
+    """One agency in one transaction: the cells fixed by neighbouring years, links, the cross-year
+    findings made anew, marked linked."""
     ids = list(links.previous)
     with engine.begin() as conn:
+        for rid, fix in sorted(links.fixes.items()):
+            store_fix(conn, rid, fix)
         conn.execute(delete(findings).where(findings.c.report_id.in_(ids), findings.c.scope == SCOPE_CROSSYEAR))
         for rid, prev in links.previous.items():
             conn.execute(update(reports).where(reports.c.id == rid).values(previous_id=prev, linked=True))

@@ -1,7 +1,8 @@
 """The corpus out of the database, for spreadsheets and data tools: CSV, Excel, Parquet, JSON Lines.
 
 ``wide``: one row per report, one column per cell key (every key of every template in the
-corpus, in template order). ``long``: one row per cell, with its status and printed text.
+corpus, in template order). ``long``: one row per cell, with its status, printed text and how its
+value was fixed (``basis``: printed, arithmetic, adjacent_year — to filter what was deduced).
 Findings are their own table: a sheet of the workbook, or a file beside the output
 (``out.findings.csv``). Rows are read from the database a batch at a time and written as they
 come, so memory stays flat however large the corpus.
@@ -56,6 +57,7 @@ CELL_COLUMNS: tuple[Column, ...] = (
     Column("value", "数值", "float"),
     Column("status", "读取状态", "str"),
     Column("raw", "原文", "str"),
+    Column("basis", "取值依据", "str"),
 )
 FINDING_COLUMNS: tuple[Column, ...] = (
     *REPORT_COLUMNS,
@@ -97,9 +99,7 @@ def cell_columns(templates: list[Template]) -> list[Column]:
 def _report_rows(conn: Connection) -> Iterator[list[Any]]:
     """Reports in a stable order (agency, year, content), a batch at a time."""
     query = (
-        select(reports.c.id, *(c for c in _report_cols()))
-        .join(files, files.c.id == reports.c.file_id)
-        .order_by(*ORDER)
+        select(reports.c.id, *(c for c in _report_cols())).join(files, files.c.id == reports.c.file_id).order_by(*ORDER)
     )
     batch: list[Any] = []
     for row in conn.execute(query.execution_options(yield_per=BATCH)):
@@ -118,7 +118,7 @@ def _report_cols() -> list[Any]:
 def _cells(conn: Connection, batch: list[Any]) -> dict[int, list[Any]]:
     """The cells of a batch of reports, each report's in its template's order."""
     rows = conn.execute(
-        select(values.c.report_id, values.c.key, values.c.value, values.c.status, values.c.raw).where(
+        select(values.c.report_id, values.c.key, values.c.value, values.c.status, values.c.raw, values.c.basis).where(
             values.c.report_id.in_([r.id for r in batch])
         )
     )
@@ -166,13 +166,21 @@ def long_rows(engine: Engine, templates: list[Template]) -> Iterator[dict[str, A
                         "value": _typed(cell.value, columns[cell.key].kind if cell.key in columns else "float"),
                         "status": cell.status,
                         "raw": cell.raw,
+                        "basis": cell.basis,
                     }
 
 
 def finding_rows(engine: Engine) -> Iterator[dict[str, Any]]:
     query = (
-        select(*_report_cols(), findings.c.rule, findings.c.severity, findings.c.scope, findings.c.message,
-               findings.c["keys"], findings.c.loc)
+        select(
+            *_report_cols(),
+            findings.c.rule,
+            findings.c.severity,
+            findings.c.scope,
+            findings.c.message,
+            findings.c["keys"],
+            findings.c.loc,
+        )
         .join(reports, reports.c.id == findings.c.report_id)
         .join(files, files.c.id == reports.c.file_id)
         .order_by(*ORDER, findings.c.id)
@@ -236,9 +244,7 @@ def _write_parquet(path: Path, table: Table) -> None:
     import pyarrow.parquet as pq
 
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
-    schema = pa.schema(
-        [pa.field(c.name, types[c.kind], metadata={"label": c.label}) for c in table.columns]
-    )
+    schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"label": c.label}) for c in table.columns])
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in table.rows:

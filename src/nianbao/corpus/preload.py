@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from nianbao.checks import run_checks
+from nianbao.checks import check_report
 from nianbao.checks.base import load_data
 from nianbao.corpus.worker import process
 from nianbao.errors import NianbaoError
 from nianbao.pipeline import parse_bytes
 from nianbao.template import available, load
 
-__all__ = ["process", "run_checks", "warm"]
+__all__ = ["check_report", "process", "warm"]
 _NUMERALS = "一二三四五六"
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import resource
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from nianbao.errors import NianbaoError
 from nianbao.report import Finding, Provenance, Report, Section, Source
@@ -65,13 +65,66 @@ def process(job: Job) -> Outcome:
 
 
 def _checks(report: Report) -> list[Finding]:
-    from nianbao.checks import run_checks
+    from nianbao.checks import check_report
 
-    return run_checks(report)
+    return check_report(report)
 
 
 def _peak_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+class Cell(NamedTuple):
+    """One cell as the database holds it: the number and its whole provenance, so that a report
+    read back can be fixed again by another year (candidates) and says how each value was got."""
+
+    key: str
+    value: float | None
+    status: str
+    raw: str | None
+    loc: dict[str, Any] | None
+    note: str | None = None
+    candidates: list[dict[str, int | float]] | None = None
+    candidates_complete: bool | None = None
+    basis: str | None = None
+    basis_source: str | None = None
+    confidence: float | None = None
+
+    @classmethod
+    def of(cls, key: str, value: int | float | None, prov: Provenance | None) -> Cell:
+        """The cell of a parsed report (a value without provenance counts as read, or missing)."""
+        if prov is None:
+            return cls(key, value, "missing" if value is None else "ok", None, None)
+        return cls(
+            key,
+            value,
+            prov.status,
+            prov.raw,
+            prov.loc or None,
+            prov.note,
+            prov.candidates or None,
+            prov.candidates_complete,
+            prov.basis,
+            prov.basis_source,
+            prov.confidence,
+        )
+
+    def provenance(self) -> Provenance:
+        return Provenance.model_construct(
+            raw=self.raw,
+            status=self.status,
+            loc=self.loc or {},
+            note=self.note,
+            candidates=self.candidates,
+            candidates_complete=self.candidates_complete,
+            basis=self.basis,
+            basis_source=self.basis_source,
+            confidence=self.confidence,
+        )
+
+    def row(self) -> dict[str, Any]:
+        """The columns of the ``values`` table (without the report's id)."""
+        return self._asdict()
 
 
 @dataclass(frozen=True)
@@ -88,12 +141,13 @@ class StoredReport:
     template: str | None
     published: str | None
     sections: list[dict[str, Any]]
-    cells: list[tuple[str, float | None, str, str | None, dict[str, Any] | None]]  # key, value, status, raw, loc
+    cells: list[Cell]
 
     def report(self) -> Report:
-        """The Report again: enough of it (cells, provenance, sections) for the checks to run.
-        Built from the database's own rows, validated when they were stored, without validating
-        them again (that would cost more than the checks)."""
+        """The Report again: enough of it (cells with their whole provenance, sections) for the
+        checks and the neighbouring years to work on. Built from the database's own rows,
+        validated when they were stored, without validating them again (that would cost more
+        than the checks)."""
         return Report.model_construct(
             source=Source.model_construct(path=self.path, sha256=self.sha256, format=self.format, size=self.size),
             title=self.title,
@@ -102,11 +156,8 @@ class StoredReport:
             template=self.template,
             published=self.published,
             sections=[Section.model_construct(**s) for s in self.sections],
-            values={key: as_number(value) for key, value, *_ in self.cells},
-            provenance={
-                key: Provenance.model_construct(raw=raw, status=status, loc=loc or {})
-                for key, _, status, raw, loc in self.cells
-            },
+            values={c.key: as_number(c.value) for c in self.cells},
+            provenance={c.key: c.provenance() for c in self.cells},
         )
 
 
@@ -128,8 +179,8 @@ class Pair:
 
 def crossyear(pair: Pair) -> list[Finding]:
     """The findings of the cross-year rules on one pair, as ``nianbao check`` makes them."""
-    from nianbao.checks import RULES, run_checks
+    from nianbao.checks import RULES, check_report
 
     rules = {r.id for r in RULES if r.family == "crossyear"}
-    found = run_checks(pair.report.report(), previous=pair.previous.report())
+    found = check_report(pair.report.report(), previous=pair.previous.report())
     return [f for f in found if f.rule in rules]
