@@ -1,7 +1,8 @@
 """One report as every producer makes its PDF (tests/fixtures/pdf): Chromium's print with and
 without its header and footer, LibreOffice from DOCX and from HTML, WeasyPrint, and those
 re-distilled by Ghostscript and Cairo (Chromium's through
-Ghostscript has a garbled text layer: read by OCR). Each must give the report's values, agency and year, and
+Ghostscript has a garbled text layer: read by OCR), and a scan with an invisible OCR text layer
+and no ruling lines (its text layer is used). Each must give the report's values, agency and year, and
 no cell may be wrong while it is marked certain."""
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ FLOORS: dict[str, int] = {
     "lo-docx-cairo": 200,
     "weasyprint-cairo": 200,
     "chromium-header-footer-gs": 200,
+    "scan-with-text-layer": 200,
 }
 # producers whose title the agency and year are read from (the others' are still lost)
 TITLE_READ = {"chromium", "chromium-header-footer", "weasyprint", "lo-docx", "weasyprint-gs", "lo-docx-gs",
-              "lo-docx-cairo", "weasyprint-cairo", "chromium-header-footer-gs"}
+              "lo-docx-cairo", "weasyprint-cairo", "chromium-header-footer-gs", "scan-with-text-layer"}
+# producers whose text layer is sound: read without OCR
+TEXT_LAYER = set(FLOORS) - {"chromium-header-footer-gs"}
 
 CERTAIN = ("ok", "blank", "ocr")  # statuses that say a value is right
 
@@ -79,6 +83,8 @@ def test_producer(name: str, work: Path) -> None:
     assert right >= FLOORS[name], f"{name}: {right}/200 cells right, floor {FLOORS[name]}"
     if right == len(values):
         assert all(report.provenance[k].status in CERTAIN for k in values)
+    if name in TEXT_LAYER:
+        assert not any(p.status == "ocr" for p in report.provenance.values())
     if name in TITLE_READ:
         assert (report.agency, report.year) == (agency, year)
 

@@ -9,6 +9,7 @@ that need OCR.
 
 from __future__ import annotations
 
+import enum
 import time
 
 import pypdfium2 as pdfium
@@ -28,6 +29,13 @@ def _refuse_truncated(data: bytes) -> None:
         raise NianbaoError(E_CORRUPT, "PDF 文件不完整（缺少文件结尾，可能下载时被截断）")
 
 
+class Unsound(enum.Enum):
+    """Why a page's text layer is not used."""
+
+    NO_TEXT = "no_text"
+    GARBLED = "garbled"  # its fonts' maps are wrong: those of the other pages are not trusted either
+
+
 def _fail(e: pdfium.PdfiumError) -> NianbaoError:
     if e.err_code in (raw.FPDF_ERR_PASSWORD, raw.FPDF_ERR_SECURITY):
         return NianbaoError(E_ENCRYPTED, "PDF 文件已加密，需要密码才能打开")
@@ -42,16 +50,18 @@ def _garbled(glyphs: list[Glyph]) -> bool:
     return cjk > 0 and latin >= settings.GARBLED_MIN and latin > settings.GARBLED_SHARE * cjk
 
 
-def _text_page(page: pdfium.PdfPage, number: int) -> PageContent | None:
-    """A page's text layer as tables and lines; None when it has no sound text but ink (a scan,
-    text drawn as outlines, fonts without a Unicode map) that OCR may read. A blank page is not
-    worth seconds of OCR."""
+def _text_page(page: pdfium.PdfPage, number: int) -> PageContent | Unsound:
+    """A page's text layer as tables and lines; Unsound when it has no sound text but ink (a scan,
+    text drawn as outlines, fonts without a Unicode map, garbled fonts) that OCR may read. A blank
+    page is not worth seconds of OCR."""
     height = float(page.get_height())
     glyphs, unmapped = pdfium_page.glyphs(page)
     if not glyphs and not pdfium_page.has_marks(page):
         return PageContent(number=number, tables=[], lines=[], height=height)
-    if not glyphs or unmapped > len(glyphs) / 3 or _garbled(glyphs):
-        return None
+    if not glyphs or unmapped > len(glyphs) / 3:
+        return Unsound.NO_TEXT
+    if _garbled(glyphs):
+        return Unsound.GARBLED
     tables: list[TableBuild] = []
     for cells in pdfium_page.table_cells(page):
         table = build_table(cells, glyphs, number)
@@ -98,6 +108,7 @@ def read(data: bytes, limits: Limits) -> Document:
             raise NianbaoError(E_CORRUPT, "PDF 文件没有页面")
         pages: list[PageContent] = []
         scanned: list[int] = []
+        garbled = False
         for i in range(count):
             if time.monotonic() > deadline:
                 raise NianbaoError(E_TIMEOUT, f"PDF 文字层解析超时（超过 {limits.timeout_s:.0f} 秒）")
@@ -109,12 +120,15 @@ def read(data: bytes, limits: Limits) -> Document:
                 content = _text_page(page, i + 1)
             finally:
                 page.close()
-            if content is None:
+            if isinstance(content, Unsound):
                 scanned.append(i)
+                garbled = garbled or content is Unsound.GARBLED
             else:
                 pages.append(content)
     finally:
         pdf.close()
+    if garbled:  # the same fonts on the other pages may map a glyph to a wrong digit: OCR them all
+        scanned, pages = list(range(count)), []
     meta = {"pages": str(count)}
     if scanned:
         if not ocr.available():
