@@ -89,7 +89,7 @@ def expected(root: Path) -> Expected:
 def fill(url: str, exp: Expected) -> None:
     """Store the corpus as parsed here (the ingest's own store and link, without the pool): a
     quick database for the tests of what reads it (export, stats)."""
-    from nianbao.checks import run_checks
+    from nianbao.checks import check_report
     from nianbao.corpus.agencies import agency, link
     from nianbao.report import Source
 
@@ -98,7 +98,7 @@ def fill(url: str, exp: Expected) -> None:
         with engine.begin() as conn:
             file_id = db.insert_file(conn, report.source, "ok")
             who = agency(report.agency)
-            checked = report.model_copy(update={"findings": run_checks(report)})
+            checked = report.model_copy(update={"findings": check_report(report)})
             db.insert_report(conn, file_id, checked, who.norm if who else None, who.region if who else None)
     for sha, error in exp.failures.items():
         with engine.begin() as conn:

@@ -73,9 +73,6 @@ def check_batch(
         yield report, found
 
 
-run_checks = check_report  # the corpus's name for it, until the corpus moves to check_report
-
-
 def at_least(findings: Iterable[Finding], severity: str) -> list[Finding]:
     """The findings of ``severity`` or worse (error < warning < info)."""
     return [f for f in findings if SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[severity]]
