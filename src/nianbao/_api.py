@@ -110,7 +110,7 @@ def to_draft(report_or_data: Report | Mapping[str, Any] | str | Path) -> Draft:
         return from_report(report_or_data)
     if isinstance(report_or_data, Mapping):
         raw = dict(report_or_data)
-        data = json.dumps(raw, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        data = json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8")
         source = Source(path="<data>", sha256=hashlib.sha256(data).hexdigest(), format="json", size=len(data))
         return from_contract(raw, source) if "schema" in raw else from_mapping(raw, source)
     return load_file(report_or_data)
