@@ -24,7 +24,7 @@ def test_migrations_make_the_models_schema_on_open(kind: str, tmp_path: Path) ->
         engine = db.open_db(url)
         db.open_db(url).dispose()  # a second open finds it at head and does nothing
         with engine.connect() as conn:
-            assert current(conn) == head() == "0002"
+            assert current(conn) == head() == "0003"
             assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
         names = set(inspect(engine).get_table_names())
         assert {"files", "reports", "values", "findings", "alembic_version"} <= names
@@ -63,7 +63,7 @@ def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0002"
+            assert current(conn) == "0003"
             (cell,) = db.fetch_report(conn, report_id).cells
         assert cell == ("applications.new.total", 3, "ok", "3", {"line": 4}, None, None, None, None, None, None)
         assert link(engine) == 1
@@ -74,7 +74,7 @@ def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0002"
+            assert current(conn) == "0003"
             assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
         engine.dispose()
 
@@ -110,3 +110,24 @@ def test_unreachable_database_is_an_error_with_a_reason() -> None:
 def test_agency_names_normalised(name: str, norm: str, where: str | None) -> None:
     assert normalize(name) == norm
     assert region(name) == where
+
+
+def test_findings_keep_their_scope_and_where(tmp_path: Path) -> None:
+    """A reading gap stored in the corpus is read back as a reading gap, with its place."""
+    from nianbao.checks import check_report
+    from nianbao.corpus.agencies import agency as agency_of
+    from nianbao.pipeline import parse_file
+    from nianbao.web.corpus import detail
+
+    variant = Path(__file__).parent / "fixtures" / "variants" / "official-big-pdftotext.txt"
+    report = parse_file(variant)
+    report = report.model_copy(update={"findings": check_report(report)})
+    engine = db.open_db(f"sqlite:///{tmp_path / 'c.sqlite'}")
+    with engine.begin() as conn:
+        file_id = db.insert_file(conn, report.source, "parsed")
+        found = agency_of(report.agency)
+        report_id = db.insert_report(conn, file_id, report, found.norm if found else None, None)
+    stored = detail(engine, report_id).findings
+    gaps = [f for f in stored if f.scope == "reading"]
+    assert gaps and all(f.rule == "struct.unreadable" for f in gaps)
+    assert {(f.rule, f.where) for f in gaps} == {(f.rule, f.where) for f in report.findings if f.scope == "reading"}

@@ -136,6 +136,8 @@ class FindingRow(Base):
     keys: Mapped[list[str]] = mapped_column(JSON)
     loc: Mapped[dict[str, Any]] = mapped_column(JSON)
     scope: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16), nullable=True)  # Finding.scope: report | reading
+    place: Mapped[str | None] = mapped_column(Text, nullable=True)  # Finding.where
 
 
 files = FileRow.__table__
@@ -242,6 +244,8 @@ def insert_findings(conn: Connection, report_id: int, found: list[Finding], scop
                     "keys": list(f.keys),
                     "loc": dict(f.loc),
                     "scope": scope,
+                    "kind": f.scope,
+                    "place": f.where,
                 }
                 for f in found
             ],

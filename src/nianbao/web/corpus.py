@@ -126,7 +126,15 @@ def detail(engine: Engine, report_id: int) -> Detail:
             raise NianbaoError(E_NOT_FOUND, f"年报库中没有编号为 {report_id} 的报告")
         report = fetch_report(conn, report_id).report()
         found = [
-            Finding(rule=f.rule, severity=f.severity, message=f.message, keys=f.keys or [], loc=f.loc or {})
+            Finding(
+                rule=f.rule,
+                severity=f.severity,
+                message=f.message,
+                keys=f.keys or [],
+                loc=f.loc or {},
+                scope=f.kind or "report",
+                where=f.place,
+            )
             for f in conn.execute(select(findings).where(findings.c.report_id == report_id).order_by(findings.c.id))
         ]
     order = {"error": 0, "warning": 1, "info": 2}
