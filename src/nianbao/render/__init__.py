@@ -2,7 +2,7 @@
 
 ``render(report, fmt)`` validates the data (bad data is a NianbaoError E_DATA naming the
 field), builds the content once from the template's layout, and hands it to the module of
-the output format. The rules of ``nianbao check`` are the caller's to run (command.py runs
+the output format. The rules of ``nianbao check`` are the caller's to run (``nianbao.cli.render`` runs
 them and writes only with --force when they find errors).
 """
 

@@ -106,9 +106,9 @@ def summarize(report: Report, findings: list[Finding]) -> Summary:
 
 
 def _checked(report: Report, previous: Report | None = None) -> tuple[Report, list[Finding]]:
-    from nianbao.checks import check_report
+    from nianbao import check
 
-    findings = check_report(report, previous=previous)
+    findings = check(report, previous=previous)
     return report.model_copy(update={"findings": findings}), findings
 
 

@@ -2,29 +2,25 @@
 
 Nothing is written when the data is bad (E_DATA), and when the checks find errors unless
 ``--force`` is given (the findings are printed either way). Files are written whole or not
-at all (a temporary file renamed into place).
+at all.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
+from nianbao.cli.output import say
 from nianbao.errors import E_DATA, NianbaoError
-from nianbao.render import format_for, render
-from nianbao.render.inputs import Draft, from_previous, load_file, to_report, to_yaml
-from nianbao.render.validate import validate_report
-from nianbao.template import available
 
-DATA_OUTPUTS = {".yaml", ".yml", ".json"}
+if TYPE_CHECKING:
+    from nianbao.render.inputs import Draft
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: Any) -> None:
+    from nianbao.template import available
+
     p = sub.add_parser(
         "render",
         help="render a report in the official layout (DOCX, PDF, HTML, Markdown)",
@@ -39,26 +35,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=cmd_render)
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr)
-
-
 def _draft(args: argparse.Namespace) -> tuple[Draft | None, Draft | None]:
+    from nianbao.render.inputs import from_previous, load_file
+
     given = load_file(args.data) if args.data else None
     last = load_file(args.from_previous) if args.from_previous else None
     return (from_previous(last, given) if last else given), last
@@ -66,27 +45,36 @@ def _draft(args: argparse.Namespace) -> tuple[Draft | None, Draft | None]:
 
 def _checked(draft: Draft, last: Draft | None, force: bool) -> bool:
     """Run the checks; print the findings; True when writing may go ahead."""
-    from nianbao.checks import check_report
+    from rich.console import Console
+
+    from nianbao._api import check
     from nianbao.checks.render_findings import CheckResult, print_results
+    from nianbao.render.inputs import to_report
+    from nianbao.render.validate import validate_report
 
     report = to_report(draft)
     validate_report(report)
-    findings = check_report(report, previous=to_report(last) if last else None)
+    findings = check(report, previous=to_report(last) if last else None)
     if findings:
         print_results([CheckResult(draft.source.path, report, findings)], Console(stderr=True, highlight=False))
     errors = [f for f in findings if f.severity == "error"]
     if errors and not force:
-        _say(f"nianbao: 检查发现{len(errors)}处错误，未生成文件；改正数据后重试，或加 --force 仍然生成")
+        say(f"nianbao: 检查发现{len(errors)}处错误，未生成文件；改正数据后重试，或加 --force 仍然生成")
         return False
     return True
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from nianbao.files import write_atomic
+    from nianbao.render import format_for, render
+    from nianbao.render.inputs import to_report, to_yaml
+    from nianbao.template import available
+
     if not (args.data or args.from_previous or args.template_xlsx):
-        _say("nianbao: 请给出数据文件、--from-previous 或 --template-xlsx (E_USAGE)")
+        say("nianbao: 请给出数据文件、--from-previous 或 --template-xlsx (E_USAGE)")
         return 2
     if not (args.output or args.template_xlsx):
-        _say("nianbao: 请用 -o 指定输出文件（.docx .pdf .html .md .yaml .json） (E_USAGE)")
+        say("nianbao: 请用 -o 指定输出文件（.docx .pdf .html .md .yaml .json） (E_USAGE)")
         return 2
     try:
         draft, last = _draft(args)
@@ -95,7 +83,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
             version = draft.version() if draft else (args.template or available()[0])
             write_atomic(args.template_xlsx, workbook.write(version, draft))
-            _say(f"已写入工作簿 {args.template_xlsx}")
+            say(f"已写入工作簿 {args.template_xlsx}")
         if not args.output:
             return 0
         if draft is None:
@@ -110,10 +98,10 @@ def cmd_render(args: argparse.Namespace) -> int:
             if not _checked(draft, last, args.force):
                 return 1
             write_atomic(args.output, render(to_report(draft), fmt, preface=draft.preface))
-        _say(f"已生成 {args.output}")
+        say(f"已生成 {args.output}")
         return 0
     except NianbaoError as e:
         if e.path is None and args.data:
             e.with_path(args.data)
-        _say(e.line())
+        say(e.line())
         return 1
