@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from nianbao.checks.base import Context, Rule, fmt, load_data, rows_with, table_name
+from nianbao.checks.crossyear import PREV_ITEMS
 from nianbao.report import Finding, Number
 from nianbao.template import Equation, Template
 
@@ -264,18 +265,20 @@ def _issuer(ctx: Context) -> Iterator[Finding]:
 
 
 def _change_sign(ctx: Context) -> Iterator[Finding]:
-    """上一年项目数量 + 本年增/减 is this year's number of items: it cannot be negative."""
-    spec = ctx.params["items"]
-    table = ctx.template.table(spec["table"])
-    for row in rows_with(table, spec["before"], spec["change"]):
-        before, change = (f"{table.key}.{row.key}.{spec[n]}" for n in ("before", "change"))
+    """上一年项目数量 + 本年增/减 is this year's number of items: it cannot be negative. The cells
+    are those the template's cross-year relation xyear.prev_items carries into next year."""
+    for x in ctx.template.cross_year:
+        if x.rule != PREV_ITEMS.id:
+            continue
+        before, change = x.last_keys
         if not (ctx.usable(before) and ctx.usable(change)):
             continue
         now = ctx.value(before) + ctx.value(change)
         if now >= 0:
             continue
         yield CHANGE_SIGN.finding(
-            f"{table_name(table)}“{row.label}”行：“{ctx.template.column(before).label}”{fmt(ctx.value(before))}"
+            f"{table_name(ctx.template.table(before.split('.')[0]))}“{ctx.template.row(before).label}”行："
+            f"“{ctx.template.column(before).label}”{fmt(ctx.value(before))}"
             f"加“{ctx.template.column(change).label}”{fmt(ctx.value(change))}为{fmt(now)}，项目数量不能为负",
             [before, change],
             ctx.loc(change),

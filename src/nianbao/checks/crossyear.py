@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, rows_with, table_name
 from nianbao.report import Finding, Report
+from nianbao.template import CrossYear
 
 CARRY = Rule("xyear.carry", "error", "本年“上年结转”各列等于上年报告“结转下年度继续办理”各列", "crossyear")
 IN_FORCE = Rule("xyear.in_force", "warning", "现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止", "crossyear")
@@ -106,23 +107,29 @@ def _prev_where(last: Context, key: str) -> str:
     return f"（上年报告第{line}行）" if line else ""
 
 
+def _relations(ctx: Context, last: Context, rule: Rule) -> Iterator[CrossYear]:
+    """The template's cross-year relations of ``rule`` whose cells last year's report has: a cell
+    is compared only when both years' templates have it."""
+    for x in ctx.template.cross_year:
+        if x.rule == rule.id and all(last.has_key(k) for k in x.last_keys):
+            yield x
+
+
 def _carry(ctx: Context, last: Context) -> Iterator[Finding]:
-    spec = ctx.params["carry"]
-    table = ctx.template.table(spec["table"])
     agency_this, agency_last = ctx.report.agency, last.report.agency
     renamed = bool(agency_this and agency_last and not same_agency(agency_this, agency_last))
-    for col in table.block_of(spec["this_row"]).columns:
-        key = f"{table.key}.{spec['this_row']}.{col.key}"
-        prev_key = f"{table.key}.{spec['last_row']}.{col.key}"
-        if not (last.has_key(prev_key) and ctx.usable(key) and last.usable(prev_key)):
+    for x in _relations(ctx, last, CARRY):
+        key = x.this_key
+        if not (ctx.usable(key) and all(last.usable(k) for k in x.last_keys)):
             continue
-        now, before = ctx.value(key), last.value(prev_key)
+        now, before = ctx.value(key), sum(last.value(k) for k in x.last_keys)
         if now == before:
             continue
+        prev_key = x.last_keys[0]
         note = f"；两年机关名称不同（“{agency_last}”→“{agency_this}”），如系机构调整请说明" if renamed else ""
         yield CARRY.finding(
-            f"{table_name(table)}“{col.label}”列：本年“{ctx.template.row(key).label}”为{fmt(now)}，"
-            f"而上年（{last.report.year}年）报告“{last.template.row(prev_key).label}”为{fmt(before)}"
+            f"{_table_of(ctx, key)}“{ctx.template.column(key).label}”列：本年“{ctx.template.row(key).label}”为"
+            f"{fmt(now)}，而上年（{last.report.year}年）报告“{last.template.row(prev_key).label}”为{fmt(before)}"
             f"{_prev_where(last, prev_key)}{note}",
             [key],
             ctx.loc(key),
@@ -131,53 +138,48 @@ def _carry(ctx: Context, last: Context) -> Iterator[Finding]:
 
 
 def _in_force(ctx: Context, last: Context) -> Iterator[Finding]:
-    spec = ctx.params["in_force"]
-    table = ctx.template.table(spec["table"])
-    for block in table.blocks:
-        cols = {c.key for c in block.columns}
-        if not {spec["stock"], spec["added"], spec["removed"]} <= cols:
+    for x in _relations(ctx, last, IN_FORCE):
+        stock, moved = x.this_key, (*x.add, *x.subtract)
+        if not all(ctx.usable(k) for k in (stock, *moved)) or not all(last.usable(k) for k in x.last_keys):
             continue
-        for row in block.rows:
-            stock, added, removed = (f"{table.key}.{row.key}.{spec[n]}" for n in ("stock", "added", "removed"))
-            if not last.has_key(stock) or not all(ctx.usable(k) for k in (stock, added, removed)):
-                continue
-            if not last.usable(stock):
-                continue
-            expected = last.value(stock) + ctx.value(added) - ctx.value(removed)
-            if ctx.value(stock) == expected:
-                continue
-            yield IN_FORCE.finding(
-                f"{table_name(table)}“{row.label}”行：“{ctx.template.column(stock).label}”为{fmt(ctx.value(stock))}，"
-                f"而上年（{last.report.year}年）现行有效{fmt(last.value(stock))}{_prev_where(last, stock)}"
-                f"加本年制发{fmt(ctx.value(added))}减本年废止{fmt(ctx.value(removed))}应为{fmt(expected)}"
-                f"（如有文件到期失效或重新清理，请在正文说明）",
-                [stock, added, removed],
-                ctx.loc(stock),
-            )
+        before = sum(last.value(k) for k in x.last_keys)
+        added, removed = sum(ctx.value(k) for k in x.add), sum(ctx.value(k) for k in x.subtract)
+        expected = before + added - removed
+        if ctx.value(stock) == expected:
+            continue
+        yield IN_FORCE.finding(
+            f"{_table_of(ctx, stock)}“{ctx.template.row(stock).label}”行：“{ctx.template.column(stock).label}”为"
+            f"{fmt(ctx.value(stock))}，而上年（{last.report.year}年）现行有效{fmt(before)}"
+            f"{_prev_where(last, x.last_keys[0])}加本年制发{fmt(added)}减本年废止{fmt(removed)}应为{fmt(expected)}"
+            f"（如有文件到期失效或重新清理，请在正文说明）",
+            [stock, *moved],
+            ctx.loc(stock),
+        )
 
 
 def _prev_items(ctx: Context, last: Context) -> Iterator[Finding]:
     """This year's 上一年项目数量 is last year's count moved by last year's 本年增/减; only
     between reports whose templates both have the two columns (never 2020 → 2021)."""
-    spec = ctx.params["items"]
-    table = ctx.template.table(spec["table"])
-    for row in rows_with(table, spec["before"], spec["change"]):
-        before, change = (f"{table.key}.{row.key}.{spec[n]}" for n in ("before", "change"))
-        if not (last.has_key(before) and last.has_key(change) and ctx.usable(before)):
+    for x in _relations(ctx, last, PREV_ITEMS):
+        before, *moves = x.last_keys
+        if not (ctx.usable(x.this_key) and all(last.usable(k) for k in x.last_keys)):
             continue
-        if not (last.usable(before) and last.usable(change)):
+        expected = sum(last.value(k) for k in x.last_keys)
+        if ctx.value(x.this_key) == expected:
             continue
-        expected = last.value(before) + last.value(change)
-        if ctx.value(before) == expected:
-            continue
-        label = ctx.template.column(before).label
+        label = ctx.template.column(x.this_key).label
+        added = "".join(f"加“{last.template.column(k).label}”{fmt(last.value(k))}" for k in moves)
         yield PREV_ITEMS.finding(
-            f"{table_name(table)}“{row.label}”行：“{label}”为{fmt(ctx.value(before))}，"
-            f"而上年（{last.report.year}年）报告“{label}”{fmt(last.value(before))}{_prev_where(last, before)}"
-            f"加“{last.template.column(change).label}”{fmt(last.value(change))}应为{fmt(expected)}",
-            [before],
-            ctx.loc(before),
+            f"{_table_of(ctx, x.this_key)}“{ctx.template.row(x.this_key).label}”行：“{label}”为"
+            f"{fmt(ctx.value(x.this_key))}，而上年（{last.report.year}年）报告“{last.template.column(before).label}”"
+            f"{fmt(last.value(before))}{_prev_where(last, before)}{added}应为{fmt(expected)}",
+            [x.this_key],
+            ctx.loc(x.this_key),
         )
+
+
+def _table_of(ctx: Context, key: str) -> str:
+    return table_name(ctx.template.table(key.split(".")[0]))
 
 
 def _public_total(ctx: Context, last: Context) -> Iterator[Finding]:

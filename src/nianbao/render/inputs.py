@@ -16,8 +16,6 @@ import hashlib
 import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -249,12 +247,6 @@ def load_file(path: str | Path) -> Draft:
 # ---- from last year ------------------------------------------------------------------------
 
 
-@cache
-def _carry_rules() -> dict[str, list[dict[str, Any]]]:
-    text = resources.files(__package__).joinpath("assets/carry.yaml").read_text(encoding="utf-8")
-    return {str(k): v for k, v in yaml.safe_load(text).items()}
-
-
 def from_previous(last: Draft, given: Draft | None = None) -> Draft:
     """This year's draft: last year's prose and agency, year + 1, last year's carried-forward
     applications as this year's carried-over, documents in force carried with this year's
@@ -278,26 +270,15 @@ def from_previous(last: Draft, given: Draft | None = None) -> Draft:
         base.missing = set(given.missing)
     template = load(base.version())
     last_keys = set(load(last.version()).cell_keys())
-    for rule in _carry_rules().get(template.version, []):
-        table = template.table(rule["table"])
-        if "to" in rule:
-            for col in table.blocks[0].columns:
-                src, dst = f"{table.key}.{rule['from']}.{col.key}", f"{table.key}.{rule['to']}.{col.key}"
-                if src in last_keys and dst not in base.values:
-                    if src in last.missing:
-                        base.missing.add(dst)
-                    else:
-                        base.values[dst] = last.values.get(src, 0)
+    for x in template.cross_year:  # this = sum(last year's) + sum(this year's add) − sum(this year's subtract)
+        if x.this_key in base.values or not set(x.last_keys) <= last_keys:
             continue
-        for block, row, col, key in table.cells():
-            if col.key != rule["column"] or key not in last_keys or key in base.values:
-                continue
-            if key in last.missing:
-                base.missing.add(key)
-                continue
-            plus = sum(base.values.get(table.cell_key(row, c), 0) for c in block.columns if c.key in rule["add"])
-            minus = sum(base.values.get(table.cell_key(row, c), 0) for c in block.columns if c.key in rule["subtract"])
-            base.values[key] = last.values.get(key, 0) + plus - minus
+        if any(k in last.missing for k in x.last_keys):
+            base.missing.add(x.this_key)
+            continue
+        carried = sum(last.values.get(k, 0) for k in x.last_keys)
+        change = sum(base.values.get(k, 0) for k in x.add) - sum(base.values.get(k, 0) for k in x.subtract)
+        base.values[x.this_key] = carried + change
     return base
 
 
