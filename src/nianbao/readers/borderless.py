@@ -172,7 +172,8 @@ def find_tables(lines: Sequence[Line], page: int) -> list[Found]:
     run: list[int] = []
     for i in [*anchors, -1]:
         if run and (i < 0 or _gap(lines, run[-1], i) > settings.MAX_ROW_GAP * _em(lines[i])):
-            table = _build(lines, words, run, page) if len(run) >= 2 else None
+            alone = sum(w.is_number for w in words[run[0]]) >= settings.MIN_ROW_NUMBERS
+            table = _build(lines, words, run, page) if len(run) >= 2 or alone else None
             if table is not None:
                 found.append(table)
             run = []
@@ -190,7 +191,7 @@ def _gap(lines: Sequence[Line], a: int, b: int) -> float:
 
 
 def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], page: int) -> Found | None:
-    numbers = [w for i in anchors for w in words[i] if w.is_number and (w is not words[i][0] or len(words[i]) > 1)]
+    numbers = [w for i in anchors for w in words[i] if w.is_number]
     columns = _columns(numbers)
     if columns is None or len(columns) < 1:
         return None
@@ -231,8 +232,10 @@ def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], p
             if b.box[2] > beside[-1].x0:  # a second block of the row's own label
                 own[i] = Block([*b.words, *beside[-1].words])
     depth = _group_columns([b for i in anchors for b in groups[i]], em)
-    rows: list[list[Cell]] = [_header_row(words[j], columns, len(depth) + 1, page, r) for r, j in enumerate(heads)]
-    origins: list[list[bool]] = [[True] + [False] * len(depth) + [True] * len(columns) for _ in heads]
+    n_labels = len(depth) + 1 if labels else 0  # a row of numbers alone (表四) has no label cell
+    rows: list[list[Cell]] = [_header_row(words[j], columns, n_labels, page, r) for r, j in enumerate(heads)]
+    origins: list[list[bool]] = [[True] * min(n_labels, 1) + [False] * len(depth) * min(n_labels, 1)
+                                 + [True] * len(columns) for _ in heads]
     seen: set[int] = set()
     active: dict[int, Block] = {}  # group column → the group label last opened in it
     for r, i in enumerate(anchors, start=len(heads)):
@@ -240,7 +243,7 @@ def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], p
         flags: list[bool] = []
         label = own[i]
         label_placed = False
-        for k in range(len(depth) + 1):
+        for k in range(n_labels):
             here = [b for b in groups[i] if k < len(depth) and depth[k][0] <= b.x0 < depth[k][1]]
             if here:
                 block: Block | None = here[0]
@@ -292,7 +295,7 @@ def _header_row(ws: Sequence[Word], columns: Sequence[tuple[float, float]], labe
     bounds = [(a[1] + b[0]) / 2 for a, b in itertools.pairwise(columns)]
     for w in ws:
         cx = (w.x0 + w.x1) / 2
-        parts[0 if w.x1 <= columns[0][0] else 1 + sum(1 for b in bounds if cx > b)].append(w)
+        parts[0 if w.x1 <= columns[0][0] and labels else 1 + sum(1 for b in bounds if cx > b)].append(w)
     texts = [" ".join(w.text for w in p) for p in parts]
     cells = [Cell(texts[0], Loc(page=page, row=r, col=k)) for k in range(labels)]
     return cells + [Cell(t, Loc(page=page, row=r, col=labels + c)) for c, t in enumerate(texts[1:])]

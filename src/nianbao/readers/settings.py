@@ -29,3 +29,4 @@ WRAP_SLACK = 1.5  # a wrapped line reaches its column's right edge, give or take
 ROW_SPAN_SLACK = 0.5  # a label covers a row when the row's numbers lie within its lines, give or take this
 HEADER_GAP = 2.5  # a header row lies closer than this above the table's first row
 MAX_ROW_GAP = 12.0  # two rows of numbers further apart than this are not one table
+MIN_ROW_NUMBERS = 3  # a lone row of numbers (表四 under its header) is a table when it has this many
