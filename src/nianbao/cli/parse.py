@@ -28,7 +28,6 @@ def add_parser(sub: Any) -> None:
 def cmd_parse(args: argparse.Namespace) -> int:
     from nianbao._api import check, parse_many, read_history
     from nianbao.files import iter_inputs
-    from nianbao.summary import print_summary
 
     if not any(True for _ in iter_inputs(args.files)):
         say("nianbao: 没有找到报告文件 (E_NO_INPUT)")
@@ -46,6 +45,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
         if args.json:
             reports.append(report.to_json_dict())
         else:
+            from nianbao.summary import print_summary  # rich, only for the terminal
+
             print_summary(report)
     if args.json:
         single = len(args.files) == 1 and not Path(args.files[0]).is_dir()
