@@ -124,7 +124,7 @@ def test_findings_keep_their_scope_and_where(tmp_path: Path) -> None:
     report = report.model_copy(update={"findings": check_report(report)})
     engine = db.open_db(f"sqlite:///{tmp_path / 'c.sqlite'}")
     with engine.begin() as conn:
-        file_id = db.insert_file(conn, report.source, "parsed")
+        file_id = db.insert_file(conn, report.source, "ok")
         found = agency_of(report.agency)
         report_id = db.insert_report(conn, file_id, report, found.norm if found else None, None)
     stored = detail(engine, report_id).findings
