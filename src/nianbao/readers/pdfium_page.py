@@ -20,8 +20,6 @@ from nianbao.readers.layout import Glyph
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _NOT_TEXT = {0, 0xFFFE, 0xFFFF}
-_SNAP = 3.0  # pdfplumber's default tolerances (points) for joining and crossing rules
-_MIN_EDGE = 3.0
 
 
 def glyphs(page: pdfium.PdfPage) -> tuple[list[Glyph], int]:
@@ -130,9 +128,9 @@ def table_cells(page: pdfium.PdfPage) -> list[list[tuple[float, float, float, fl
     """The cells of each ruled table on the page, as pdfplumber's "lines" strategy finds them."""
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    edges = merge_edges(
-        rules(page), snap_x_tolerance=_SNAP, snap_y_tolerance=_SNAP, join_x_tolerance=_SNAP, join_y_tolerance=_SNAP
-    )
-    edges = [e for e in edges if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
-    cells = intersections_to_cells(edges_to_intersections(edges, x_tolerance=_SNAP, y_tolerance=_SNAP))
+    snap = settings.RULE_SNAP
+    edges = merge_edges(rules(page), snap_x_tolerance=snap, snap_y_tolerance=snap, join_x_tolerance=snap,
+                        join_y_tolerance=snap)
+    edges = [e for e in edges if (e["width"] if e["orientation"] == "h" else e["height"]) >= settings.RULE_MIN_LENGTH]
+    cells = intersections_to_cells(edges_to_intersections(edges, x_tolerance=snap, y_tolerance=snap))
     return cells_to_tables(cells)

@@ -9,6 +9,11 @@ from __future__ import annotations
 # its baseline and size, because producers that re-distil a PDF rewrite the fonts' declared descent.
 DESCENT = 0.12
 
+# Ruled tables (readers/pdfium_page.py): pdfplumber's "lines" strategy defaults. Rules closer than
+# RULE_SNAP points are one rule, and meet when their ends are that close; shorter rules are ignored.
+RULE_SNAP = 3.0
+RULE_MIN_LENGTH = 3.0
+
 # A text layer is garbled (read by OCR instead) when it holds at least this many Latin-1 or
 # Latin Extended letters (ÿ, Ā, ò…), and more than this share of its Chinese characters.
 GARBLED_MIN = 3
