@@ -33,7 +33,7 @@ fi
 
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[all,dev]'
 # tools only benchmarks/accuracy.py runs (pymupdf4llm is AGPL: never a dependency of the package)
 .venv/bin/python -m pip install -q --disable-pip-version-check -r benchmarks/requirements.txt
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from nianbao.errors import E_IO, E_NOT_REPORT, E_TABLE_MISSING, NianbaoError
 from nianbao.extract import extract
+from nianbao.extras import missing
 from nianbao.readers import read
 from nianbao.readers.limits import Limits
 from nianbao.report import Report, Source
@@ -34,6 +35,11 @@ def parse_bytes(data: bytes, path: str = "<bytes>", limits: Limits | None = None
         _require_report(report)
     except NianbaoError as e:
         raise e.with_path(path) from None
+    except ImportError as e:  # a reader of a format whose extra is not installed
+        extra = missing(e)
+        if extra is None:
+            raise
+        raise extra.with_path(path) from None
     return report
 
 

@@ -10,6 +10,8 @@ import argparse
 import sys
 
 from nianbao.cli import check, corpus, misc, parse, render
+from nianbao.errors import MissingExtraError
+from nianbao.extras import missing
 from nianbao.files import iter_inputs
 
 __all__ = ["build_parser", "iter_inputs", "main"]  # iter_inputs: for nianbao.corpus.ingest, until it moves
@@ -31,10 +33,18 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser(argv)
-    args = parser.parse_args(argv)
     try:
+        args = build_parser(argv).parse_args(argv)
         return int(args.func(args))
+    except MissingExtraError as e:
+        print(e.line(), file=sys.stderr)
+        return 2
+    except ImportError as e:  # a command whose extra is not installed
+        extra = missing(e)
+        if extra is None:
+            raise
+        print(extra.line(), file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

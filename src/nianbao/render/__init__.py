@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 
 from nianbao.errors import E_UNSUPPORTED, NianbaoError
+from nianbao.extras import missing
 from nianbao.render.content import build
 from nianbao.render.validate import validate_report
 from nianbao.report import Report
@@ -32,7 +33,13 @@ def render(report: Report, fmt: str, preface: str | None = None) -> bytes:
         raise NianbaoError(E_UNSUPPORTED, f"不支持的输出格式“{fmt}”（可用：{'、'.join(FORMATS)}）")
     validate_report(report)
     content = build(report, preface)
-    return bytes(importlib.import_module(module).render(content))
+    try:
+        return bytes(importlib.import_module(module).render(content))
+    except ImportError as e:  # HTML and PDF need the render extra
+        extra = missing(e)
+        if extra is None:
+            raise
+        raise extra from None
 
 
 def format_for(path: str) -> str:
