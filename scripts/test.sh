@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the whole test suite: lint, then pytest. Test artefacts land in artifacts/.
+# Run the whole test suite: lint, types, then pytest. Test artefacts land in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check src tests benchmarks
+.venv/bin/mypy  # the files of [tool.mypy] in pyproject.toml, strict
 .venv/bin/python -m pytest "$@"
