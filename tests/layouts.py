@@ -304,3 +304,28 @@ HARD_LAYOUTS = {
     "browser-copy": browser_copy_text,
     "merged-rows-md": merged_rows_markdown,
 }
+
+
+def blank_columns_text(template: Template, values: dict[str, int | float], agency: str, year: int) -> str:
+    """pdftotext -layout of a table whose zero cells are left empty: numbers right-aligned in fixed
+    columns (display width, CJK two wide), nothing where a cell is empty."""
+
+    def width(text: str) -> int:
+        return sum(2 if "\u3000" <= ch <= "\uffef" or "\u4e00" <= ch <= "\u9fff" else 1 for ch in text)
+
+    def row_line(label: str, nums: list[str]) -> str:
+        head = label + " " * max(1, 60 - width(label))
+        return head + "".join(n.rjust(10) for n in nums)
+
+    def write(table: Table) -> list[str]:
+        out = ["   ".join(_headers(table))]
+        if table.layout == "flat":
+            return [*out, "   ".join(_fmt(values[k]) for k in _table_rows(table)[0][2])]
+        for label, keys in _rows_of(table):
+            out.append(row_line(label, [_fmt(values[k]) if values[k] else "" for k in keys]).rstrip())
+        return out
+
+    return _walk(template, year, write).replace("某某市某某局", agency)
+
+
+HARD_LAYOUTS["blank-columns"] = blank_columns_text

@@ -9,6 +9,7 @@ joined with a separator, so that a label broken over lines or cells is still fou
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from nianbao.document import Document, Grid, Loc, Paragraph
@@ -33,6 +34,7 @@ class Token:
     cell: bool  # True when the source marks cell boundaries (grid, tabs): an empty token is a blank cell
     confidence: float | None = None  # OCR confidence, None for text from a text layer
     x: int | None = None  # for a word of a text line: its first character's column in the line
+    dx: int | None = None  # the same column counted in display width (CJK characters two wide)
 
 
 @dataclass
@@ -82,6 +84,11 @@ def _split_line(text: str) -> tuple[list[str], bool]:
     return ([w for w in _SPLIT_WS.split(stripped) if w] if stripped else []), False
 
 
+def _display_width(text: str) -> int:
+    """Columns a terminal or a text layout gives the text: East Asian wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def build(doc: Document) -> Flow:
     flow = Flow()
     for block in doc.blocks:
@@ -128,7 +135,8 @@ def _add_line(
         t_index = len(flow.tokens)
         conf = part_conf[i] if part_conf else confidence
         x = columns[i] if columns else None
-        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x))
+        dx = _display_width(text[:x]) if x is not None else None
+        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x, dx))
         flow.token_start.append(len(flow.owner))
         offsets: list[int] = []
         norm_parts: list[str] = []

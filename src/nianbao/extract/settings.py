@@ -27,3 +27,5 @@ MAX_UNPRINTED_PLACEMENTS = 10_000
 MIN_NUMBERED_WIDTH = 3
 # Lines above and below a row's label that may hold the rest of numbers a narrow cell wrapped.
 WRAP_REACH = 2
+# Characters a number may stand off its column in text laid out by position.
+COLUMN_TOLERANCE = 2

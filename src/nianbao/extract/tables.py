@@ -17,6 +17,7 @@ from functools import cache
 
 from nianbao.document import Loc
 from nianbao.extract.cells import ARITHMETIC, CellRead, cells_from, missing_cells, unreadable_cells
+from nianbao.extract.columns import anchors, place
 from nianbao.extract.flow import Flow
 from nianbao.extract.labels import Span, find_block, header_start, label_regex, row_regex
 from nianbao.extract.normalize import norm_label
@@ -64,6 +65,7 @@ class RowRead:
     column_words: frozenset[str] = frozenset()  # the table's column labels, normalised
     cut: bool = False  # read by cutting a run of digits
     uncut: bool = False  # a run of digits that no cut fits (empty cells may have been dropped from it)
+    by_column: list[Piece] | None = None  # its cells placed by the columns its numbers stand in
 
 
 @dataclass
@@ -93,6 +95,7 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
     if before is not None:
         _set_column_words(table, before)
     _rejoin_wrapped(flow, rows, eqs)
+    _place_by_columns(flow, rows)
     _decide(rows, eqs)
     if before is not None:
         _decide(before, eqs)
@@ -234,6 +237,33 @@ def _numbers_before_labels(
     if not any(p.kind in VALUE_KINDS for p in first.pieces):
         return None
     return out
+
+
+def _place_by_columns(flow: Flow, rows: list[RowRead]) -> None:
+    """Rows that print fewer numbers than cells, in text laid out by position: each number goes to
+    the column it stands in, the columns taken from the rows of the same width that print them all."""
+    by_width: dict[int, list[RowRead]] = {}
+    for row in rows:
+        if row.found and not row.cells and row.label_lines is not None:
+            by_width.setdefault(len(row.keys), []).append(row)
+    for width, group in by_width.items():
+        lined = {id(r): v for r in group if (v := _on_label_line(r)) is not None}
+        full = [v for v in lined.values() if len(v) == width]
+        found = anchors(flow, full) if width > 1 else []
+        if not found:
+            continue
+        for row in group:
+            values = lined.get(id(row))
+            if values and len(values) < width:
+                row.by_column = place(flow, values, found)
+
+
+def _on_label_line(row: RowRead) -> list[Piece] | None:
+    """The row's numbers when they all stand on its label's line(s), in text with no cell marks."""
+    values = [p for p in row.pieces if p.kind not in ("blank", "break")]
+    if not values or any(p.in_cell or p.kind != "number" for p in values) or row.label_lines is None:
+        return None
+    return values if all(_line_of(p.loc) in row.label_lines for p in values) else None
 
 
 def _rejoin_wrapped(flow: Flow, rows: list[RowRead], eqs: list[Equation]) -> None:
@@ -459,7 +489,10 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool, orderly: bo
     if not any(p.kind != "blank" for p in pieces) and len(pieces) != width and not (may_drop and not pieces):
         row.cells = missing_cells(row.keys, row.label_loc, "该行未找到数值")
         return None
-    rs = readings(pieces, row.keys, eqs, (row.label_loc or Loc()) if may_drop else None)
+    if row.by_column is not None:
+        rs = [row.by_column]
+    else:
+        rs = readings(pieces, row.keys, eqs, (row.label_loc or Loc()) if may_drop else None)
     placed = any(p.unprinted for r in rs for p in r)
     surplus = len([p for p in pieces if p.kind != "blank"]) > width
     if surplus and len(_distinct(rs)) > 1:

@@ -31,6 +31,7 @@ class Piece:
     confidence: float | None = None  # OCR confidence of the token it was read from
     unprinted: bool = False  # a cell the text did not print (an empty cell dropped), placed by arithmetic
     in_cell: bool = False  # the source marks cell boundaries (grid, tabs): an empty cell shows as a blank piece
+    token: int | None = None  # the Flow token it was read from (its column in text laid out by position)
 
 
 def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> list[Piece]:
@@ -57,9 +58,10 @@ def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> 
         before = len(pieces)
         if _add_pieces(pieces, raw, tok.loc, tok.confidence) and stop_at_prose:
             break
-        if tok.cell:
-            for p in pieces[before:]:
-                p.in_cell = True
+        for p in pieces[before:]:
+            p.in_cell = tok.cell
+            if p.raw == tok.text:
+                p.token = t_index
         pos = stop
     return pieces
 
@@ -78,9 +80,7 @@ def _add_pieces(pieces: list[Piece], raw: str, loc: Loc, confidence: float | Non
         # digits broken by a line or space inside one cell: a number the cell wrapped, or two columns
         # a converter merged; read as one number only where the table's equations confirm it
         spaced = bool(_SPACED.search(raw))
-        pieces.append(
-            Piece(raw, cell.kind, cell.value, loc, cell.unit, spaced, confidence=confidence, joined=spaced)
-        )
+        pieces.append(Piece(raw, cell.kind, cell.value, loc, cell.unit, spaced, confidence=confidence, joined=spaced))
         return False
     cjk = len(_CJK.findall(raw))
     if cjk >= 2 and _DIGITS.search(raw):
