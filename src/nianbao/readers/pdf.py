@@ -10,6 +10,7 @@ that need OCR.
 from __future__ import annotations
 
 import enum
+import threading
 import time
 
 import pypdfium2 as pdfium
@@ -27,6 +28,11 @@ def _refuse_truncated(data: bytes) -> None:
     download would still half-open, and half a report must not pass for the whole."""
     if b"%%EOF" not in data[-4096:]:
         raise NianbaoError(E_CORRUPT, "PDF 文件不完整（缺少文件结尾，可能下载时被截断）")
+
+
+# PDFium is not thread-safe: one document at a time in a process (the corpus and the web parse in
+# processes; this guards a library user's threads)
+_PDFIUM = threading.Lock()
 
 
 class Unsound(enum.Enum):
@@ -76,25 +82,27 @@ def _ocr_pages(data: bytes, indices: list[int], limits: Limits) -> list[PageCont
     """Render each page (PDFium) and read it through OCR."""
     out: list[PageContent] = []
     budget = ocr.Budget(limits)
-    doc = pdfium.PdfDocument(data)
-    try:
-        for i in indices:
-            budget.next_page()
-            page = doc[i]
+    for i in indices:
+        budget.next_page()
+        with _PDFIUM:
             try:
-                image = page.render(scale=ocr.RENDER_DPI / 72).to_pil()
-            finally:
-                page.close()
-            out.append(ocr.page_content(image, i + 1, 72 / ocr.RENDER_DPI))
-    except pdfium.PdfiumError as e:
-        raise NianbaoError(E_CORRUPT, f"PDF 页面无法渲染（{e}）") from None
-    finally:
-        doc.close()
+                doc = pdfium.PdfDocument(data)
+                try:
+                    page = doc[i]
+                    try:
+                        image = page.render(scale=ocr.RENDER_DPI / 72).to_pil()
+                    finally:
+                        page.close()
+                finally:
+                    doc.close()
+            except pdfium.PdfiumError as e:
+                raise NianbaoError(E_CORRUPT, f"PDF 页面无法渲染（{e}）") from None
+        out.append(ocr.page_content(image, i + 1, 72 / ocr.RENDER_DPI))
     return out
 
 
-def read(data: bytes, limits: Limits) -> Document:
-    _refuse_truncated(data)
+def _text_pass(data: bytes, limits: Limits) -> tuple[int, list[PageContent], list[int], bool]:
+    """Every page's text layer: (page count, pages read, indices of pages for OCR, a font garbled)."""
     deadline = time.monotonic() + limits.timeout_s
     try:
         pdf = pdfium.PdfDocument(data)
@@ -127,6 +135,13 @@ def read(data: bytes, limits: Limits) -> Document:
                 pages.append(content)
     finally:
         pdf.close()
+    return count, pages, scanned, garbled
+
+
+def read(data: bytes, limits: Limits) -> Document:
+    _refuse_truncated(data)
+    with _PDFIUM:
+        count, pages, scanned, garbled = _text_pass(data, limits)
     if garbled:  # the same fonts on the other pages may map a glyph to a wrong digit: OCR them all
         scanned, pages = list(range(count)), []
     meta = {"pages": str(count)}
