@@ -26,6 +26,7 @@ from nianbao.errors import E_DATA, E_IO, NianbaoError
 from nianbao.extract.normalize import norm_label
 from nianbao.render.content import table_section_prose
 from nianbao.render.layout import layout, numbered, texts
+from nianbao.render.reflow import mark_numbers, reflow, skeleton
 from nianbao.render.validate import coerce, raise_if, unknown_keys
 from nianbao.report import Number, Provenance, Report, Section, Source
 from nianbao.template import Template, available, load, template_for_year
@@ -175,7 +176,8 @@ def from_contract(raw: dict[str, Any], source: Source) -> Draft:
 
 def from_report(report: Report, source: Source | None = None) -> Draft:
     """A Draft from a parsed report: cells it could not read stay missing, not 0; a table
-    section's text loses a table header the extractor left in it."""
+    section's text loses a table header the extractor left in it; the prose is re-flowed into
+    paragraphs (the printed lines of a PDF joined, the report's own paragraphs kept)."""
     plan = layout(report.template or "2021")
     tables = {s.no: s.tables for s in plan.sections}
     return Draft(
@@ -183,7 +185,9 @@ def from_report(report: Report, source: Source | None = None) -> Draft:
         agency=report.agency,
         year=report.year,
         template=report.template,
-        sections={s.no: text for s in report.sections if (text := table_section_prose(s.text, tables.get(s.no, ())))},
+        sections={
+            s.no: text for s in report.sections if (text := reflow(table_section_prose(s.text, tables.get(s.no, ()))))
+        },
         values={k: v for k, v in report.values.items() if v is not None},
         missing={k for k, v in report.values.items() if v is None},
     )
@@ -250,15 +254,23 @@ def load_file(path: str | Path) -> Draft:
 def from_previous(last: Draft, given: Draft | None = None) -> Draft:
     """This year's draft: last year's prose and agency, year + 1, last year's carried-forward
     applications as this year's carried-over, documents in force carried with this year's
-    issued and repealed; then everything ``given`` says overrides."""
+    issued and repealed; then everything ``given`` says overrides. Last year's prose is carried
+    with its figures flagged for updating, and a prose section it lacked starts from the format's
+    headings."""
     year = last.year + 1 if last.year is not None else None
+    version = given.template if given and given.template else template_for_year(year).version
+    carried = {no: mark_numbers(reflow(text), last.year, year) for no, text in last.sections.items()}
+    with_table = {t.section for t in load(version).tables}
+    for no, text in skeleton().items():
+        if no not in with_table and not carried.get(no, "").strip():
+            carried[no] = text
     base = Draft(
         source=given.source if given else last.source,
         agency=last.agency,
         year=year,
-        template=given.template if given and given.template else template_for_year(year).version,
+        template=version,
         preface=None,
-        sections=dict(last.sections),
+        sections=carried,
     )
     if given:
         base.agency = given.agency or base.agency
