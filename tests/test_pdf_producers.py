@@ -2,9 +2,9 @@
 without its header and footer, LibreOffice from DOCX and from HTML, WeasyPrint, those re-distilled
 by Ghostscript and Cairo (Chromium's through Ghostscript has a garbled text layer: read by OCR), a
 scan with an invisible OCR text layer and no ruling lines (its text layer is used), the page's
-tables with their borders turned off printed by Chromium, and the DOCX's tables set to "No Border"
-exported by LibreOffice. Each must give the report's values, agency and year, and no cell may be
-wrong while it is marked certain."""
+tables with their borders turned off printed by Chromium, the DOCX's tables set to "No Border"
+exported by LibreOffice, and LibreOffice's PDF printed two-up and turned a quarter. Each must give
+the report's values, agency and year, and no cell may be wrong while it is marked certain."""
 
 from __future__ import annotations
 
@@ -36,11 +36,13 @@ FLOORS: dict[str, int] = {
     "scan-with-text-layer": 200,
     "chromium-no-borders": 200,
     "lo-docx-no-borders": 200,
+    "lo-docx-two-up": 200,
+    "lo-docx-rotated": 200,
 }
 # producers whose title the agency and year are read from (the others' are still lost)
 TITLE_READ = {"chromium", "chromium-header-footer", "weasyprint", "lo-docx", "weasyprint-gs", "lo-docx-gs",
               "lo-docx-cairo", "weasyprint-cairo", "chromium-header-footer-gs", "scan-with-text-layer",
-              "chromium-no-borders", "lo-docx-no-borders"}
+              "chromium-no-borders", "lo-docx-no-borders", "lo-docx-two-up", "lo-docx-rotated"}
 # producers whose text layer is sound: read without OCR
 TEXT_LAYER = set(FLOORS) - {"chromium-header-footer-gs"}
 

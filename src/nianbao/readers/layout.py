@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from nianbao.document import Block, Cell, Grid, Loc, Paragraph
+from nianbao.readers import settings
 from nianbao.readers.chrome import Placed, chrome_lines
 from nianbao.readers.fold import in_fold_blocks
 
@@ -408,6 +409,31 @@ def renumber(blocks: Sequence[Block]) -> list[Block]:
             n += 1
         out.append(b)
     return out
+
+
+def two_up_gutter(glyphs: Sequence[Glyph], boxes: Sequence[BBox], width: float, height: float) -> float | None:
+    """Where a sheet printed two-up (two pages side by side on a landscape sheet) divides: the
+    middle of the widest strip near the sheet's middle that no text and no table crosses, with text
+    on both sides. None for a sheet of one page."""
+    if width <= height or not glyphs:
+        return None
+    lo, hi = width * (0.5 - settings.TWO_UP_BAND), width * (0.5 + settings.TWO_UP_BAND)
+    spans = sorted([(g.x0, g.x1) for g in glyphs] + [(b[0], b[2]) for b in boxes])
+    best: tuple[float, float] | None = None
+    reach = lo
+    for a, b in [*spans, (hi, hi)]:
+        if a > reach and min(a, hi) - reach >= settings.TWO_UP_MIN_GAP and \
+                (best is None or min(a, hi) - reach > best[1] - best[0]):
+            best = (reach, min(a, hi))
+        reach = max(reach, b)
+        if reach >= hi:
+            break
+    if best is None:
+        return None
+    middle = (best[0] + best[1]) / 2
+    left = sum(1 for g in glyphs if g.cx < middle)
+    share = min(left, len(glyphs) - left) / len(glyphs)
+    return middle if share >= settings.TWO_UP_MIN_SHARE else None
 
 
 @dataclass

@@ -19,7 +19,16 @@ import pypdfium2.raw as raw
 from nianbao.document import Document
 from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, NianbaoError
 from nianbao.readers import ocr, pdfium_page, settings
-from nianbao.readers.layout import Glyph, PageContent, TableBuild, assemble, build_table, group_lines, is_cjk
+from nianbao.readers.layout import (
+    Glyph,
+    PageContent,
+    TableBuild,
+    assemble,
+    build_table,
+    group_lines,
+    is_cjk,
+    two_up_gutter,
+)
 from nianbao.readers.limits import Limits
 
 
@@ -56,14 +65,14 @@ def _garbled(glyphs: list[Glyph]) -> bool:
     return cjk > 0 and latin >= settings.GARBLED_MIN and latin > settings.GARBLED_SHARE * cjk
 
 
-def _text_page(page: pdfium.PdfPage, number: int) -> PageContent | Unsound:
-    """A page's text layer as tables and lines; Unsound when it has no sound text but ink (a scan,
-    text drawn as outlines, fonts without a Unicode map, garbled fonts) that OCR may read. A blank
-    page is not worth seconds of OCR."""
-    height = float(page.get_height())
+def _text_page(page: pdfium.PdfPage, number: int) -> list[PageContent] | Unsound:
+    """A page's text layer as tables and lines (two pages' worth for a sheet printed two-up);
+    Unsound when it has no sound text but ink (a scan, text drawn as outlines, fonts without a
+    Unicode map, garbled fonts) that OCR may read. A blank page is not worth seconds of OCR."""
+    width, height = float(page.get_width()), float(page.get_height())
     glyphs, unmapped = pdfium_page.glyphs(page)
     if not glyphs and not pdfium_page.has_marks(page):
-        return PageContent(number=number, tables=[], lines=[], height=height)
+        return [PageContent(number=number, tables=[], lines=[], height=height)]
     if not glyphs or unmapped > len(glyphs) / 3:
         return Unsound.NO_TEXT
     if _garbled(glyphs):
@@ -73,9 +82,16 @@ def _text_page(page: pdfium.PdfPage, number: int) -> PageContent | Unsound:
         table = build_table(cells, glyphs, number)
         if table is not None:
             tables.append(table)
-    boxes = [t.bbox for t in tables]
-    outside = [g for g in glyphs if not any(b[0] <= g.cx <= b[2] and b[1] <= g.cy <= b[3] for b in boxes)]
-    return PageContent(number=number, tables=tables, lines=group_lines(outside), height=height)
+    gutter = two_up_gutter(glyphs, [t.bbox for t in tables], width, height)
+    halves = [(-1.0, width + 1)] if gutter is None else [(-1.0, gutter), (gutter, width + 1)]
+    out: list[PageContent] = []
+    for a, b in halves:
+        mine = [t for t in tables if a <= (t.bbox[0] + t.bbox[2]) / 2 < b]
+        boxes = [t.bbox for t in mine]
+        outside = [g for g in glyphs if a <= g.cx < b
+                   and not any(x[0] <= g.cx <= x[2] and x[1] <= g.cy <= x[3] for x in boxes)]
+        out.append(PageContent(number=number, tables=mine, lines=group_lines(outside), height=height))
+    return out
 
 
 def _ocr_pages(data: bytes, indices: list[int], limits: Limits) -> list[PageContent]:
@@ -132,7 +148,7 @@ def _text_pass(data: bytes, limits: Limits) -> tuple[int, list[PageContent], lis
                 scanned.append(i)
                 garbled = garbled or content is Unsound.GARBLED
             else:
-                pages.append(content)
+                pages.extend(content)
     finally:
         pdf.close()
     return count, pages, scanned, garbled

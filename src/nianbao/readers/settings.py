@@ -9,6 +9,13 @@ from __future__ import annotations
 # its baseline and size, because producers that re-distil a PDF rewrite the fonts' declared descent.
 DESCENT = 0.12
 
+# Sheets printed two-up (layout.two_up_gutter): a landscape sheet is two pages when a strip at
+# least TWO_UP_MIN_GAP points wide, within TWO_UP_BAND of the width either side of the middle,
+# crosses no text or table, and each side holds at least TWO_UP_MIN_SHARE of the characters.
+TWO_UP_BAND = 0.15
+TWO_UP_MIN_GAP = 20.0
+TWO_UP_MIN_SHARE = 0.2
+
 # Ruled tables (readers/pdfium_page.py): pdfplumber's "lines" strategy defaults. Rules closer than
 # RULE_SNAP points are one rule, and meet when their ends are that close; shorter rules are ignored.
 RULE_SNAP = 3.0
