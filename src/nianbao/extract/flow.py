@@ -14,12 +14,9 @@ from dataclasses import dataclass, field
 
 from nianbao.document import Document, Grid, Loc, Paragraph
 from nianbao.extract.normalize import norm_char_map
+from nianbao.readers.chrome import PAGE_NUMBER
 
 SEP = "\x1f"
-# page numbers and running heads that PDF text leaves between table rows
-_PAGE_MARK = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
-)
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
 _WORD = re.compile(r"[^ \u3000\u00a0\t]+")
 _RULES = re.compile(r"\s*[|│┃]\s*")
@@ -97,7 +94,7 @@ def build(doc: Document) -> Flow:
                 loc = block.loc
                 if k and loc.line is not None:
                     loc = Loc(line=loc.line + k, page=loc.page)
-                if _PAGE_MARK.match(part):
+                if PAGE_NUMBER.match(part.strip()):
                     part = ""
                 words, cell = _split_line(part)
                 columns = None if cell else [m.start() for m in _WORD.finditer(part)]

@@ -26,7 +26,11 @@ _AGENCY_IN_TEXT = (
     re.compile(r"请(?:与|联系|致电)(?P<a>[^，。、；：\s“”《》()（）]{2,30}?)(?:联系|，|。|；|：|\(|（)"),
     re.compile(r"^(?P<a>[^，。、；：\s“”《》()（）]{2,30}?)(?:19|20)\d{2}\s*年度?政府信息公开", re.M),
 )
-_AGENCY_STRIP = re.compile(r"^(?:关于|[\s#*>])+|(?:关于|的|[\s*])+$")
+# what stands before an agency's name but is not part of it: a page's menu or breadcrumb (政府信息公开,
+# 首页, 当前位置：…) joined to a title broken over two lines
+_AGENCY_STRIP = re.compile(
+    r"^(?:关于|[\s#*>\d.、]|首页|当前位置[:：]?|您的位置[:：]?|政府信息公开(?:年报|年度报告)?(?=\S{4,}))+|(?:关于|的|[\s*])+$"
+)
 _AGENCY_SUFFIX = re.compile(
     r"(局|委|委员会|办|办公室|厅|院|府|政府|部|署|会|中心|所|站|队|处|街道|镇|乡|区|县|市|管委会|集团|公司)$"
 )

@@ -20,7 +20,8 @@ from nianbao.readers import settings
 _DIGITS = re.compile(r"\d+")
 _SPACE = re.compile(r"\s+")
 _DASH = "-—–－─"
-_PAGE_NUMBER = re.compile(
+# a page number alone, in the forms reports print: also what text tools leave between table rows
+PAGE_NUMBER = re.compile(
     rf"^(?:[{_DASH}]+\s*\d{{1,4}}\s*[{_DASH}]+"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
@@ -47,7 +48,7 @@ def _key(text: str) -> str:
 def is_page_number(text: str, page: int) -> bool:
     """A page number alone, in one of the forms reports print (a bare number must be the page's own)."""
     t = _SPACE.sub(" ", text).strip()
-    return bool(_PAGE_NUMBER.match(t)) or (t.isdigit() and int(t) == page)
+    return bool(PAGE_NUMBER.match(t)) or (t.isdigit() and int(t) == page)
 
 
 def chrome_lines(lines: Sequence[Placed], page_heights: dict[int, float]) -> set[int]:
