@@ -76,7 +76,7 @@ def test_from_previous_draft(tmp_path: Path) -> None:
         "total": 1,
     }
     assert data["values"]["active"]["normative_documents"]["in_force"] == 15
-    assert data["sections"][6] == "本年度未收取信息处理费。\n"
+    assert data["sections"][6] == "本年度未收取信息处理费。"
     xlsx = tmp_path / "2025.xlsx"
     assert main(["render", "--from-previous", str(EXAMPLE), "--template-xlsx", str(xlsx)]) == 0
     assert workbook.is_render_workbook(xlsx.read_bytes())

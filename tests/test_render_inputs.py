@@ -158,7 +158,8 @@ def test_workbook_cells_are_read_by_the_layout() -> None:
     address = f"{chr(ord('A') + cell.col)}{workbook.TABLE_TOP + cell.row}"
     assert address == "D6"
     filled = _edit(workbook.write("2021"), 2, address, "12")  # typed as text: still a number
-    assert load_bytes(filled, "x.xlsx").values == {"applications.new.natural_person": 12}
+    # and the row's 总计, a formula, follows
+    assert load_bytes(filled, "x.xlsx").values == {"applications.new.natural_person": 12, "applications.new.total": 12}
     with pytest.raises(NianbaoError) as e:
         load_bytes(_edit(filled, 2, address, "十二"), "x.xlsx")
     assert "单元格D6" in e.value.reason and "applications.new.natural_person" in e.value.reason
@@ -208,7 +209,8 @@ def test_from_previous_does_not_invent_an_unread_carry() -> None:
 def test_yaml_draft_reads_back() -> None:
     draft = from_previous(load_file(EXAMPLE))
     text = to_yaml(draft)
-    assert "carried_over:\n      natural_person: 1" in text
+    carried = "    carried_over:  # 二、上年结转政府信息公开申请数量\n      natural_person: 1  # 自然人（非负整数）"
+    assert carried in text
     back = load_bytes(text.encode(), "draft.yaml")
     assert (back.agency, back.year, back.sections) == (draft.agency, draft.year, draft.sections)
     assert {k: v for k, v in back.values.items() if v} == {k: v for k, v in draft.values.items() if v}

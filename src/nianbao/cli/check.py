@@ -77,10 +77,11 @@ def _checked(args: argparse.Namespace, reports: list[Report], earlier: list[Repo
 def cmd_check(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from nianbao._api import parse_many, read_history
+    from nianbao._api import read_history
     from nianbao.checks import at_least
     from nianbao.checks.render_findings import CheckResult
     from nianbao.files import iter_inputs
+    from nianbao.render.located import parse_inputs, relocate
     from nianbao.report import Report
     from nianbao.review import format_for, summarize, write_findings, write_per_agency, write_summary
 
@@ -98,12 +99,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         unread.append(e)
 
     earlier = read_history(args.previous or args.history, on_error=unreadable)
-    parsed = list(parse_many(args.files))
+    parsed = list(parse_inputs(args.files))  # render's data files (YAML, JSON, workbook) too
     for item in parsed:
         if isinstance(item, NianbaoError):
             unreadable(item)
     reports = [r for r in parsed if isinstance(r, Report)]
-    findings = iter(_checked(args, reports, earlier))
+    # a data file's findings point at the line or cell the value was typed in
+    findings = iter(relocate(r, f) for r, f in zip(reports, _checked(args, reports, earlier), strict=True))
     # every filter level keeps the errors, so the exit status reads the shown findings
     results = [
         CheckResult(r.source.path, r, at_least(next(findings), args.severity))

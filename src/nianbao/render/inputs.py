@@ -47,6 +47,9 @@ class Draft:
     sections: dict[int, str] = field(default_factory=dict)
     values: dict[str, Number] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)  # cells the source has but could not read
+    # where each cell was written in a data file ({"line": 42} or {"sheet": "表三", "cell": "C12"}),
+    # so that a finding points at the line or cell a person typed it in
+    where: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def version(self) -> str:
         if self.template:
@@ -228,7 +231,13 @@ def load_bytes(data: bytes, path: str) -> Draft:
                 return from_contract(raw, source)
             if isinstance(raw, list):
                 raise NianbaoError(E_DATA, "文件中有多份报告，请只给一份")
-            return from_mapping(raw, source)
+            draft = from_mapping(raw, source)
+            if fmt == "yaml":
+                from nianbao.render.yamlfile import lines
+
+                at = lines(data.decode("utf-8-sig"))
+                draft.where = {k: {"line": at[k]} for k in draft.values if k in at}
+            return draft
         from nianbao.render import workbook
 
         if workbook.is_render_workbook(data):
@@ -302,8 +311,8 @@ def to_report(draft: Draft) -> Report:
     template = load(draft.version())
     values: dict[str, Number | None] = {}
     provenance: dict[str, Provenance] = {}
-    where = {"file": draft.source.path}
     for key in template.cell_keys():
+        where = {"file": draft.source.path, **draft.where.get(key, {})}
         if key in draft.values:
             values[key] = draft.values[key]
             provenance[key] = Provenance(raw=str(draft.values[key]), status="ok", loc=where)
@@ -328,42 +337,9 @@ def to_report(draft: Draft) -> Report:
     )
 
 
-class _Literal(str):
-    """A string written as a YAML block (``|``), for prose."""
-
-
-def _literal(dumper: yaml.SafeDumper, data: _Literal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(_Literal, _literal)
-
-
-def _prose(text: str) -> str:
-    return _Literal(text.strip() + "\n") if text.strip() else ""
-
-
 def to_yaml(draft: Draft) -> str:
-    """The person format of a draft: every cell written out, grouped by table and row."""
-    template = load(draft.version())
-    values: dict[str, dict[str, dict[str, Number]]] = {}
-    for table in template.tables:
-        values[table.key] = {}
-        for _, row, col, key in table.cells():
-            values[table.key].setdefault(row.key, {})[col.key] = draft.values.get(key, 0)
-    data: dict[str, object] = {
-        "agency": draft.agency or "",
-        "year": draft.year,
-        "template": template.version,
-        "preface": _Literal(draft.preface) if draft.preface else None,
-        "sections": {s.no: _prose(draft.sections.get(s.no, "")) for s in template.sections},
-        "values": values,
-    }
-    if data["preface"] is None:
-        del data["preface"]
-    head = f"# {template.name}（{template.basis}）数据。未填写的单元格按0计。\n"
-    return head + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    """The person format of a draft (render/yamlfile.py): every cell written out in the template's
+    order, each with its Chinese label and unit as a comment."""
+    from nianbao.render.yamlfile import dump_draft
+
+    return dump_draft(draft)

@@ -1,26 +1,37 @@
-"""The Excel workbook a person fills in: one sheet of prose and one sheet per table, each
-table laid out with the official merged cells (the same layout as every output), values in
-the white cells. ``write`` makes it (empty, or filled from a draft); ``read`` takes it back,
-checking the labels are where the layout puts them."""
+"""The Excel workbook a person fills in: one sheet of prose and one sheet per table (表二 表三
+表四), each table laid out with the official merged cells (the same layout as every output),
+values in the white cells. ``write`` makes it (empty, or filled from a draft); ``read`` takes it
+back, checking the labels are where the layout puts them.
+
+What makes it safe to fill in: every total the format defines as a sum (总计 columns, （七）总计,
+表四's group totals) is a formula, so it is right by construction; every value cell accepts only
+what its column allows (a whole number ≥ 0, 万元 with decimals); the label cells are protected
+(no password: the protection stops slips, not people); the sheet 校验 lists the format's
+equations, each computed live, and the rules ``nianbao check`` applies. A total typed over its
+formula is read as typed, so that the check reports it at its cell."""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nianbao.errors import E_DATA, NianbaoError
 from nianbao.extract.normalize import norm_label
 from nianbao.render.content import format_value
 from nianbao.render.inputs import Draft
-from nianbao.render.layout import TableLayout, layout
+from nianbao.render.layout import NUMERALS, TableLayout, layout
 from nianbao.render.validate import coerce, raise_if
 from nianbao.report import Source
-from nianbao.template import available, load
+from nianbao.template import Template, available, load
 
 MARKER_SHEET = "_nianbao"
 MARKER = "nianbao.render.workbook/1"
@@ -30,6 +41,10 @@ TABLE_TOP = 3  # the layout's first row sits on this sheet row (1: heading, 2: h
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _LABEL_FILL = PatternFill("solid", fgColor="EDEDED")
+_FORMULA_FILL = PatternFill("solid", fgColor="FFF2CC")
+CHECK_SHEET = "校验"
+_UNLOCKED = Protection(locked=False)
+_SUM = re.compile(r"^=SUM\(([A-Z0-9:,$]+)\)$")
 _WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _WRAP_LEFT = Alignment(wrap_text=True, vertical="center", horizontal="left")
 
@@ -43,6 +58,11 @@ def is_render_workbook(data: bytes) -> bool:
             return MARKER_SHEET.encode() in z.read("xl/workbook.xml")
     except (zipfile.BadZipFile, KeyError):
         return False
+
+
+def sheet_name(section: int) -> str:
+    """The sheet of the table of a section: 表二 for section 二, as reviewers name the tables."""
+    return f"表{NUMERALS[section - 1]}"
 
 
 def _info_sheet(ws: Worksheet, draft: Draft | None, version: str) -> None:
@@ -64,28 +84,87 @@ def _info_sheet(ws: Worksheet, draft: Draft | None, version: str) -> None:
         a.alignment = _WRAP_LEFT
         b.alignment = Alignment(wrap_text=True, vertical="top")
         a.border = b.border = _BORDER
+        if label != INFO_ROWS[2]:
+            b.protection = _UNLOCKED
         if r > len(INFO_ROWS):
             ws.row_dimensions[r].height = 120
     ws.cell(len(rows) + 2, 1, f"{template.name}（{template.basis}）。表格在后面的工作表中；未填写的单元格按0计。")
+    ws.protection.sheet = True
 
 
-def _table_sheet(ws: Worksheet, t: TableLayout, heading: str, draft: Draft | None) -> None:
+def formulas(template: Template) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Cell key → (rule, the keys it sums) for every cell the format defines as a sum of others."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for eq in template.equations():
+        if len(eq.lhs) == 1 and eq.lhs[0] not in out:
+            out[eq.lhs[0]] = (eq.rule, eq.rhs)
+    return out
+
+
+def addresses(t: TableLayout) -> dict[str, str]:
+    """Cell key → its address on the table's sheet (C12)."""
+    return {c.key: f"{get_column_letter(1 + c.col)}{TABLE_TOP + c.row}" for c in t.cells() if c.key}
+
+
+def _sum_formula(cells: list[str]) -> str:
+    """=SUM(D6:I6) when the cells run along one row or column, else =SUM(D6,D8,…)."""
+    parsed = [coordinate_from_string(a) for a in cells]
+    cols = [c for c, _ in parsed]
+    rows = [r for _, r in parsed]
+    idx = [range_boundaries(f"{a}:{a}")[0] for a in cells]
+    if len(set(rows)) == 1 and idx == list(range(idx[0], idx[0] + len(idx))):
+        return f"=SUM({cells[0]}:{cells[-1]})"
+    if len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
+        return f"=SUM({cells[0]}:{cells[-1]})"
+    return f"=SUM({','.join(cells)})"
+
+
+def _validation(kind: str) -> DataValidation:
+    if kind == "decimal":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = "请填写不小于0的数字（可有小数）。"
+    elif kind == "signed":
+        dv = DataValidation(type="whole", operator="between", formula1="-1000000000", formula2="1000000000")
+        dv.error = "请填写整数（可为负数）。"
+    else:
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.error = "请填写不小于0的整数。"
+    dv.allow_blank = True
+    dv.showErrorMessage = True
+    dv.errorTitle = "数值不符合要求"
+    return dv
+
+
+def _table_sheet(ws: Worksheet, t: TableLayout, heading: str, draft: Draft | None, template: Template) -> None:
     total = sum(t.weights)
     for i, w in enumerate(t.weights, start=1):
         ws.column_dimensions[get_column_letter(i)].width = max(6.0, 110 * w / total)
     ws.cell(1, 1, heading).font = Font(bold=True, size=14)
-    ws.cell(2, 1, "在白色单元格中填写数值；灰色为表头，请勿改动。")
+    ws.cell(2, 1, "在白色单元格中填写数值；浅黄色为合计公式，自动计算；灰色为表头，已保护。")
+    at = addresses(t)
+    sums = formulas(template)
+    checks: dict[str, DataValidation] = {}
     for c in t.cells():
         top, left = TABLE_TOP + c.row, 1 + c.col
         for r in range(top, top + c.rowspan):
             for k in range(left, left + c.colspan):
                 ws.cell(r, k).border = _BORDER
         cell = ws.cell(top, left)
-        if c.kind == "value":
-            value = draft.values.get(c.key) if draft and c.key else None
-            cell.value = value
+        if c.kind == "value" and c.key:
+            value = draft.values.get(c.key) if draft else None
+            rule = sums.get(c.key)
+            parts = rule[1] if rule and all(k in at for k in rule[1]) else None
+            expected = sum(draft.values.get(k, 0) for k in parts) if draft and parts else 0
+            if parts is not None and (value if value is not None else 0) == expected:
+                cell.value = _sum_formula([at[k] for k in parts])
+                cell.fill = _FORMULA_FILL
+            else:
+                cell.value = value
             cell.alignment = _WRAP
-            cell.number_format = "0.####" if isinstance(value, float) else "0"
+            cell.protection = _UNLOCKED
+            kind = template.column(c.key).kind
+            cell.number_format = "0.####" if kind == "decimal" else "0"
+            checks.setdefault(kind, _validation(kind)).add(cell.coordinate)
         else:
             cell.value = c.text
             cell.fill = _LABEL_FILL
@@ -96,8 +175,51 @@ def _table_sheet(ws: Worksheet, t: TableLayout, heading: str, draft: Draft | Non
         if c.rowspan > 1 or c.colspan > 1:
             bottom, right = top + c.rowspan - 1, left + c.colspan - 1
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
+    for dv in checks.values():
+        ws.add_data_validation(dv)
     for r in range(TABLE_TOP, TABLE_TOP + len(t.rows)):
         ws.row_dimensions[r].height = 30
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False
+
+
+def _check_sheet(ws: Worksheet, version: str) -> None:
+    """The format's equations, each computed from the table sheets, then the rules of ``nianbao check``."""
+    from nianbao.checks import RULES
+
+    template = load(version)
+    plan = layout(version)
+    where = {k: f"{sheet_name(s.no)}!{a}" for s in plan.sections for t in s.tables for k, a in addresses(t).items()}
+    sheet_of = {k: w.split("!")[0] for k, w in where.items()}
+    head = ("规则", "说明", "单元格", "左边", "右边", "结果")
+    for i, (text, width) in enumerate(zip(head, (18, 44, 40, 10, 10, 10), strict=True), start=1):
+        cell = ws.cell(1, i, text)
+        cell.font = Font(bold=True)
+        cell.fill = _LABEL_FILL
+        ws.column_dimensions[get_column_letter(i)].width = width
+    r = 1
+    for eq in template.equations():
+        if not all(k in where for k in (*eq.lhs, *eq.rhs)):
+            continue
+        r += 1
+        first = eq.lhs[0]
+        ws.cell(r, 1, eq.rule)
+        ws.cell(r, 2, eq.description)
+        along = template.column(first) if first.endswith(f".{eq.along}") else template.row(first)
+        ws.cell(r, 3, template.describe(first) if len(eq.lhs) == 1 else f"{sheet_of[first]}“{along.label}”")
+        ws.cell(r, 4, "=" + "+".join(where[k] for k in eq.lhs))
+        ws.cell(r, 5, "=" + "+".join(where[k] for k in eq.rhs))
+        ws.cell(r, 6, f'=IF(D{r}=E{r},"相符","不相符")')
+    r += 2
+    title = "nianbao check 对本工作簿适用的全部规则（在命令行运行：nianbao check 本文件.xlsx）"
+    ws.cell(r, 1, title).font = Font(bold=True)
+    for rule in RULES:
+        r += 1
+        ws.cell(r, 1, rule.id)
+        ws.cell(r, 2, rule.description_zh)
+        ws.cell(r, 3, {"error": "错误", "warning": "警告", "info": "提示"}.get(rule.severity, rule.severity))
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
 
 
 def write(version: str, draft: Draft | None = None) -> bytes:
@@ -108,9 +230,11 @@ def write(version: str, draft: Draft | None = None) -> bytes:
     info.title = INFO_SHEET
     _info_sheet(info, draft, version)
     plan = layout(version)
+    template = load(version)
     for s in plan.sections:
         for t in s.tables:
-            _table_sheet(wb.create_sheet(s.heading[:31]), t, s.heading, draft)
+            _table_sheet(wb.create_sheet(sheet_name(s.no)), t, s.heading, draft, template)
+    _check_sheet(wb.create_sheet(CHECK_SHEET), version)
     marker = wb.create_sheet(MARKER_SHEET)
     marker["A1"], marker["A2"] = MARKER, version
     marker.sheet_state = "hidden"
@@ -128,10 +252,56 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def read(data: bytes, source: Source) -> Draft:
-    """A Draft from a filled workbook; E_DATA naming the sheet cell and the field."""
+def _evaluate(ws: Worksheet, cached: Worksheet, address: str, seen: frozenset[str] = frozenset()) -> Any:
+    """A cell's value: the value Excel or LibreOffice saved with a formula, else the formula
+    computed here (only the ``=SUM(…)`` this module writes); None when every cell it sums is empty."""
+    raw = ws[address].value
+    if not (isinstance(raw, str) and raw.startswith("=")):
+        return raw
+    saved = cached[address].value
+    if saved is not None:
+        return saved
+    m = _SUM.match(raw.replace(" ", "").upper())
+    if m is None or address in seen:
+        return raw  # not ours: read as text, and reported as not a number
+    refs: list[str] = []
+    for arg in m.group(1).replace("$", "").split(","):
+        lo_col, lo_row, hi_col, hi_row = range_boundaries(arg if ":" in arg else f"{arg}:{arg}")
+        assert lo_col is not None and lo_row is not None and hi_col is not None and hi_row is not None
+        refs += [f"{get_column_letter(c)}{r}" for r in range(lo_row, hi_row + 1) for c in range(lo_col, hi_col + 1)]
+    parts = [_evaluate(ws, cached, a, seen | {address}) for a in refs]
+    if all(p is None for p in parts):
+        return None
+    total: Any = 0
+    for p in parts:
+        if p is None:
+            continue
+        number, why = coerce_any(p)
+        if why:
+            return raw
+        total += number
+    return total
+
+
+def coerce_any(raw: object) -> tuple[float | int, bool]:
+    """A summed cell as a number; True when it is not one."""
+    if isinstance(raw, bool):
+        return 0, True
+    if isinstance(raw, int | float):
+        return raw, False
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        text = str(raw).strip()
+        return (float(text) if "." in text else int(text)), False
+    except ValueError:
+        return 0, True
+
+
+def read(data: bytes, source: Source) -> Draft:
+    """A Draft from a filled workbook; E_DATA naming the sheet cell and the field. Every value
+    remembers its cell (``Draft.where``), so that the checks point at it."""
+    try:
+        wb = load_workbook(io.BytesIO(data))
+        values_wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as e:  # openpyxl raises many kinds on a damaged file
         raise NianbaoError(E_DATA, f"无法读取工作簿：{e}") from None
     version = str(wb[MARKER_SHEET]["A2"].value)
@@ -143,7 +313,7 @@ def read(data: bytes, source: Source) -> Draft:
     draft = Draft(source=source, template=version)
     if INFO_SHEET not in wb.sheetnames:
         raise NianbaoError(E_DATA, f"工作簿缺少工作表“{INFO_SHEET}”")
-    info = wb[INFO_SHEET]
+    info = values_wb[INFO_SHEET]
     by_label = {norm_label(str(info.cell(r, 1).value or "")): info.cell(r, 2).value for r in range(1, info.max_row + 1)}
     draft.agency = _text(by_label.get(INFO_ROWS[0]))
     year = _text(by_label.get(INFO_ROWS[1]))
@@ -157,14 +327,15 @@ def read(data: bytes, source: Source) -> Draft:
             draft.sections[s.no] = text
     for s in plan.sections:
         for t in s.tables:
-            name = s.heading[:31]
-            if name not in wb.sheetnames:
-                problems.append(f"工作簿缺少工作表“{name}”")
+            name = next((n for n in (sheet_name(s.no), s.heading[:31]) if n in wb.sheetnames), None)
+            if name is None:
+                problems.append(f"工作簿缺少工作表“{sheet_name(s.no)}”")
                 continue
-            ws = wb[name]
+            ws, cached = wb[name], values_wb[name]
             for c in t.cells():
-                where = f"工作表“{name}”单元格{get_column_letter(1 + c.col)}{TABLE_TOP + c.row}"
-                raw = ws.cell(TABLE_TOP + c.row, 1 + c.col).value
+                address = f"{get_column_letter(1 + c.col)}{TABLE_TOP + c.row}"
+                where = f"工作表“{name}”单元格{address}"
+                raw = _evaluate(ws, cached, address)
                 if c.kind != "value" or c.key is None:
                     if norm_label(str(raw or "")) != norm_label(c.text):
                         problems.append(f"{where}应为“{c.text}”，实为“{raw or ''}”（请勿改动表格结构）")
@@ -176,5 +347,6 @@ def read(data: bytes, source: Source) -> Draft:
                     problems.append(f"{where}：{why}")
                 elif number is not None:
                     draft.values[c.key] = number
+                    draft.where[c.key] = {"sheet": name, "cell": address}
     raise_if(problems)
     return draft

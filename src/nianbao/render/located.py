@@ -1,0 +1,108 @@
+"""``nianbao check`` on the data files render reads (YAML, TOML, JSON, the workbook of
+``--template-xlsx``): the data is checked as the report it will render to, and each finding
+about a cell points where the person typed it — 「表三!C12 “（七）总计”行 “自然人”列」 in a
+workbook, 「第68行 表三“（七）总计”行 “自然人”列」 in YAML — not at a page of a report that
+does not exist yet. A finding about a total points at the total (the cell a wrong sum is
+typed in), others at their first cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from nianbao.errors import NianbaoError
+from nianbao.render.inputs import DATA_SUFFIXES
+from nianbao.report import Finding, Report
+from nianbao.template import Template, load
+
+DATA_FORMATS = {*DATA_SUFFIXES.values(), "xlsx"}
+
+
+def is_data_file(path: str | Path) -> bool:
+    """A data file of render: by suffix (.yaml .yml .toml .json), or a workbook of ``--template-xlsx``."""
+    p = Path(path)
+    if not p.is_file():
+        return False
+    if p.suffix.lower() in DATA_SUFFIXES:
+        return True
+    if p.suffix.lower() in (".xlsx", ".xlsm"):
+        from nianbao.render.workbook import is_render_workbook
+
+        try:
+            with p.open("rb") as f:
+                return is_render_workbook(f.read())
+        except OSError:
+            return False
+    return False
+
+
+def load_report(path: str | Path) -> Report:
+    """The report a data file renders to (cells left out are 0), each cell remembering its line or cell."""
+    from nianbao.render.inputs import load_file, to_report
+
+    return to_report(load_file(path))
+
+
+def parse_inputs(files: Iterable[str]) -> Iterator[Report | NianbaoError]:
+    """As ``nianbao.parse_many``, with data files read as render reads them; order kept."""
+    from nianbao._api import parse_many
+
+    pending: list[str] = []
+    for f in files:
+        if not is_data_file(f):
+            pending.append(f)
+            continue
+        if pending:
+            yield from parse_many(pending)
+            pending = []
+        try:
+            yield load_report(f)
+        except NianbaoError as e:
+            yield e if e.path else e.with_path(str(f))
+    if pending:
+        yield from parse_many(pending)
+
+
+def _totals(template: Template) -> set[tuple[str, str]]:
+    """(rule, cell) of every equation whose one left-hand cell is a total of the others."""
+    return {(eq.rule, eq.lhs[0]) for eq in template.equations() if len(eq.lhs) == 1}
+
+
+def cell_words(template: Template, key: str) -> str:
+    """「“（七）总计”行 “自然人”列」: a cell by its row and column labels."""
+    table = template.table(key.split(".")[0])
+    row, col = template.row(key), template.column(key)
+    if table.layout == "flat":
+        return f"“{row.label}”组 “{col.label}”"
+    return f"“{row.label}”行 “{col.label}”列"
+
+
+def relocate(report: Report, findings: list[Finding]) -> list[Finding]:
+    """Findings of a data file, placed at the line or cell of their cell; others unchanged."""
+    if report.source.format not in DATA_FORMATS or not report.template:
+        return findings
+    template = load(report.template)
+    totals = _totals(template)
+    known = set(template.cell_keys())
+    out = []
+    for f in findings:
+        cells = [k for k in f.keys if k in known]
+        if not cells:
+            out.append(f)
+            continue
+        key = cells[0]
+        loc = report.provenance[key].loc if key in report.provenance else {}
+        table_no = template.describe(key).split("“")[0]
+        whole = (f.rule, key) in totals or len(cells) == 1
+        words = cell_words(template, key) if whole else (f.where or "").split(" ")[-1].removeprefix(table_no)
+        if "sheet" in loc and "cell" in loc:
+            where = f"{loc['sheet']}!{loc['cell']} {words}"
+            new_loc = {"file": loc.get("file"), "sheet": loc["sheet"], "cell": loc["cell"]}
+        elif isinstance(loc.get("line"), int):
+            where = f"第{loc['line']}行 {table_no}{words}"
+            new_loc = {"file": loc.get("file"), "line": loc["line"]}
+        else:
+            where = f"{table_no}{words}"
+            new_loc = dict(f.loc)
+        out.append(f.model_copy(update={"where": where, "loc": new_loc}))
+    return out
