@@ -92,7 +92,7 @@ def test_raw_mode_rows_put_back_and_t4_unreadable() -> None:
             assert status == "ok" and value == expected[key], key
     moved = r.provenance["applications.granted.natural_person"]
     assert moved.note == "行标签与数字在文本中分离，按表格行序对应"
-    assert "夹有文字" in (r.provenance["appeals.reconsideration.total"].note or "")
+    assert "与表头文字交错" in (r.provenance["appeals.reconsideration.total"].note or "")
 
 
 @pytest.mark.parametrize("name", ["huaian-2024-pdftotext-layout.txt", "huaian-2024-pdftotext-raw.txt"])
