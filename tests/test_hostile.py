@@ -236,3 +236,16 @@ def test_docx_entity_expansion_is_not_performed() -> None:
     xml = (f'<?xml version="1.0"?><!DOCTYPE w:document [{entities}]>'
            f'<w:document {W_NS}><w:body><w:p><w:r><w:t>正文&l9;</w:t></w:r></w:p></w:body></w:document>')
     assert _code(docx_bytes_with(xml)) == "E_CORRUPT"
+
+
+def test_truncated_image_is_corrupt_even_after_weasyprint_was_imported(originals: dict[str, bytes]) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import: a cut image was
+    then read as an image without text (E_NO_TEXT) in any process that had rendered a PDF."""
+    import weasyprint  # noqa: F401
+
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    data = originals["png"]
+    assert _code(data[: len(data) * 2 // 3]) == "E_CORRUPT"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as it was found

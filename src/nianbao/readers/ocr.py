@@ -181,8 +181,11 @@ def read_images(images: list[Image.Image], limits: Limits, scale: float) -> list
 
 def read(data: bytes, limits: Limits) -> Document:
     """An image file (PNG, JPEG, TIFF with one or more pages, …) through OCR."""
-    from PIL import Image, ImageSequence, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
+    # WeasyPrint, once imported in the process, lets Pillow load truncated images silently: a cut
+    # file must stay an error here
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         img = Image.open(io.BytesIO(data))
         if img.width * img.height > MAX_PIXELS:
@@ -196,6 +199,8 @@ def read(data: bytes, limits: Limits) -> Document:
         raise NianbaoError(E_TOO_LARGE, "图片像素过多（疑似解压炸弹）") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise NianbaoError(E_CORRUPT, f"图片文件已损坏或不完整（{type(e).__name__}）") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if not available():
         raise NianbaoError(E_NO_TEXT, "图片文件需要文字识别（OCR），但文字识别不可用")
     dpi = img.info.get("dpi", (RENDER_DPI, RENDER_DPI))[0] or RENDER_DPI
