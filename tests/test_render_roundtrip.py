@@ -14,14 +14,19 @@ from nianbao.render import render
 from nianbao.render.content import table_section_prose
 from nianbao.render.inputs import Draft, load_file, to_report
 from nianbao.render.layout import layout
+from nianbao.render.reflow import strip_signature
 from nianbao.report import Report, Source
 from nianbao.template import available, load
 from tests.conftest import ROOT, SAMPLES
 
 EXAMPLE = ROOT / "examples" / "render" / "example-2024.yaml"
 # the reader each output format needs; the round trip is skipped only while it does not exist
-READER = {"md": "nianbao.readers.markdown", "html": "nianbao.readers.html", "docx": "nianbao.readers.docx",
-          "pdf": "nianbao.readers.pdf"}
+READER = {
+    "md": "nianbao.readers.markdown",
+    "html": "nianbao.readers.html",
+    "docx": "nianbao.readers.docx",
+    "pdf": "nianbao.readers.pdf",
+}
 SUFFIX = {"md": "md", "html": "html", "docx": "docx", "pdf": "pdf"}
 _WS = re.compile(r"\s+")
 
@@ -31,6 +36,7 @@ def _prose(report: Report, no: int, flat: bool) -> str:
     whose lines are the page's, without line breaks and spaces."""
     text = next((s.text for s in report.sections if s.no == no), "")
     text = table_section_prose(text, layout(report.template or "2021").section(no).tables)
+    text = strip_signature(text, report.agency)  # the 落款 every rendered report ends with
     return _WS.sub("", text) if flat else text.strip()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from nianbao.extract.normalize import norm_label
@@ -59,6 +60,14 @@ class Content:
     preface: tuple[Para, ...]
     sections: tuple[SectionContent, ...]
     layout: ReportLayout
+    agency: str = ""  # the 落款 at the end, and the document's author
+    date: date | None = None  # the 成文日期 of the 落款, and the document's date
+
+    @property
+    def date_text(self) -> str:
+        """2026年1月20日: Arabic numerals, no leading zeros (GB/T 9704 7.3.5.4)."""
+        d = self.date
+        return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def format_value(value: Number) -> str:
@@ -100,8 +109,9 @@ def fill(table: TableLayout, values: dict[str, Number | None]) -> FilledTable:
     return FilledTable(table, tuple(tuple(one(c) for c in row) for row in table.rows))
 
 
-def build(report: Report, preface: str | None = None) -> Content:
-    """The content of a validated report (see validate.validate_report)."""
+def build(report: Report, preface: str | None = None, today: date | None = None) -> Content:
+    """The content of a validated report (see validate.validate_report), signed by the agency
+    and dated ``today`` (the day it is rendered, unless given)."""
     plan = layout(report.template or "2021")
     template = plan.template
     texts = {s.no: s.text for s in report.sections}
@@ -121,4 +131,6 @@ def build(report: Report, preface: str | None = None) -> Content:
             for s in plan.sections
         ),
         layout=plan,
+        agency=report.agency or "",
+        date=today or date.today(),
     )

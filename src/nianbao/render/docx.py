@@ -1,9 +1,13 @@
-"""Word output (python-docx): A4, CJK fonts, page numbers in the footer, and the tables
-with real merged cells (gridSpan / vMerge), drawn from the same layout as every format."""
+"""Word output (python-docx): A4 after GB/T 9704 (版心 156 × 225 mm, 三号 body at 22 lines a
+page, title 小标宋, headings 黑体 and 楷体, page numbers 「— 1 —」 odd right / even left), the
+tables with real merged cells (gridSpan / vMerge) and header rows repeated on each page, drawn
+from the same layout as every format; the 落款 at the end; the document's own properties
+(title, author = the agency, today's date) rather than python-docx's template's."""
 
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, time
 
 import docx
 from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
@@ -20,7 +24,8 @@ from nianbao.render.content import Content, FilledTable, Para
 from nianbao.render.style import fonts
 
 PAGE = (Cm(21.0), Cm(29.7))
-MARGINS = {"top": Cm(3.2), "bottom": Cm(3.0), "left": Cm(2.8), "right": Cm(2.6)}
+MARGINS = {"top": Cm(3.7), "bottom": Cm(3.5), "left": Cm(2.8), "right": Cm(2.6)}
+LINE = Pt(28.9)  # 22 lines in the 225 mm 版心
 TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
 
 
@@ -38,19 +43,36 @@ def _paragraph(doc: docx.document.Document, para: Para) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(fonts().size["body"] * 2)
     p.paragraph_format.space_after = Pt(0)
-    p.paragraph_format.line_spacing = 1.5
+    p.paragraph_format.line_spacing = LINE
     p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    _font(p.add_run(para.text), fonts().body, fonts().size["body"], bold=para.sub)
+    _font(p.add_run(para.text), fonts().sub if para.sub else fonts().body, fonts().size["body"])
 
 
 def _heading(doc: docx.document.Document, text: str, level: int) -> None:
     p = doc.add_heading(level=level)
-    p.paragraph_format.space_before = Pt(12 if level else 0)
-    p.paragraph_format.space_after = Pt(6 if level else 18)
+    p.paragraph_format.space_before = Pt(0)
+    p.paragraph_format.space_after = LINE if level == 0 else Pt(0)
+    p.paragraph_format.line_spacing = Pt(fonts().size["title"] * 1.45) if level == 0 else LINE
+    p.paragraph_format.keep_with_next = True
     if level == 0:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        p.paragraph_format.first_line_indent = Pt(fonts().size["heading"] * 2)
     size = fonts().size["title" if level == 0 else "heading"]
-    _font(p.add_run(text), fonts().heading, size, bold=level == 0)
+    _font(p.add_run(text), fonts().title if level == 0 else fonts().heading, size, bold=level == 0)
+
+
+def _signature(doc: docx.document.Document, content: Content) -> None:
+    """The 落款: the agency over the date, right-aligned four characters in (GB/T 9704 7.3.5)."""
+    size = fonts().size["body"]
+    for i, text in enumerate((content.agency, content.date_text)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.right_indent = Pt(size * 4)
+        p.paragraph_format.space_before = LINE if i == 0 else Pt(0)
+        p.paragraph_format.line_spacing = LINE
+        p.paragraph_format.keep_with_next = i == 0
+        _font(p.add_run(text), fonts().body, size)
 
 
 def _row_flag(tr: CT_Row, tag: str) -> None:
@@ -97,19 +119,30 @@ def _table(doc: docx.document.Document, t: FilledTable) -> DocxTable:
             p = cell.paragraphs[0]
             p.paragraph_format.space_after = Pt(0)
             p.paragraph_format.first_line_indent = Pt(0)
-            p.paragraph_format.keep_with_next = c.row + c.rowspan - 1 < last  # the table stays on one page
+            # header rows (repeated on each page) and 表二's item rows stay with the rows below them;
+            # the rest may break between rows, so that no table leaves a near-empty page
+            p.paragraph_format.keep_with_next = c.row + c.rowspan - 1 < last and (
+                c.row < lay.header_rows or c.kind == "header"
+            )
             left = c.kind == "note" or (c.kind == "label" and c.rowspan == 1)
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
             _font(p.add_run(f.text), fonts().body, size)
     return table
 
 
-def _page_number(paragraph: Paragraph) -> None:
-    """— PAGE — centred in the footer, as a field so Word and LibreOffice number the pages."""
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("— "), fonts().body, 11)
+def _page_number(paragraph: Paragraph, odd: bool) -> None:
+    """「— PAGE —」 as a field so Word and LibreOffice number the pages; odd pages at the right,
+    even at the left, one character in (GB/T 9704 7.5)."""
+    size = fonts().size["page_number"]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
+    fmt = paragraph.paragraph_format
+    if odd:
+        fmt.right_indent = Pt(size)
+    else:
+        fmt.left_indent = Pt(size)
+    _font(paragraph.add_run("— "), fonts().latin, size)
     run = paragraph.add_run()
-    _font(run, fonts().body, 11)
+    _font(run, fonts().latin, size)
     for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
@@ -122,7 +155,7 @@ def _page_number(paragraph: Paragraph) -> None:
             el = OxmlElement("w:t")
             el.text = text
         run._element.append(el)
-    _font(paragraph.add_run(" —"), fonts().body, 11)
+    _font(paragraph.add_run(" —"), fonts().latin, size)
 
 
 def build_document(content: Content) -> docx.document.Document:
@@ -134,9 +167,10 @@ def build_document(content: Content) -> docx.document.Document:
     section.page_width, section.page_height = PAGE
     for side, value in MARGINS.items():
         setattr(section, f"{side}_margin", value)
-    _page_number(section.footer.paragraphs[0])
-    doc.core_properties.title = content.title
-    doc.core_properties.author = "nianbao"
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+    _properties(doc, content)
     _heading(doc, content.title, 0)
     for para in content.preface:
         _paragraph(doc, para)
@@ -147,7 +181,24 @@ def build_document(content: Content) -> docx.document.Document:
         for t in s.tables:
             _table(doc, t)
             doc.add_paragraph()
+    if content.agency:
+        _signature(doc, content)
     return doc
+
+
+def _properties(doc: docx.document.Document, content: Content) -> None:
+    """Title, author (the agency) and dates of this report — not python-docx's template's
+    (author "python-docx", created 2013)."""
+    props = doc.core_properties
+    when = datetime.combine(content.date, time(), tzinfo=UTC) if content.date else datetime.now(UTC)
+    props.title = content.title
+    props.author = props.last_modified_by = content.agency
+    props.subject = "政府信息公开工作年度报告"
+    props.keywords = "政府信息公开;年度报告"
+    props.comments = props.category = ""
+    props.language = "zh-CN"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1
 
 
 def render(content: Content) -> bytes:

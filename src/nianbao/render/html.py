@@ -38,7 +38,9 @@ def _td(f: Filled) -> Markup:
 
 
 def _tr(row: tuple[Filled, ...]) -> Markup:
-    return Markup("<tr>") + Markup("").join(_td(f) for f in row) + Markup("</tr>")
+    """A row; a body row of header cells only (表二's 第二十条 items, 信息内容) is kept with the next."""
+    head = all(f.is_header or f.cell.kind == "header" for f in row)
+    return Markup('<tr class="head">' if head else "<tr>") + Markup("").join(_td(f) for f in row) + Markup("</tr>")
 
 
 def _widths(t: FilledTable) -> list[str]:

@@ -26,7 +26,7 @@ from nianbao.errors import E_DATA, E_IO, NianbaoError
 from nianbao.extract.normalize import norm_label
 from nianbao.render.content import table_section_prose
 from nianbao.render.layout import layout, numbered, texts
-from nianbao.render.reflow import mark_numbers, reflow, skeleton
+from nianbao.render.reflow import mark_numbers, reflow, skeleton, strip_signature
 from nianbao.render.validate import coerce, raise_if, unknown_keys
 from nianbao.report import Number, Provenance, Report, Section, Source
 from nianbao.template import Template, available, load, template_for_year
@@ -189,7 +189,9 @@ def from_report(report: Report, source: Source | None = None) -> Draft:
         year=report.year,
         template=report.template,
         sections={
-            s.no: text for s in report.sections if (text := reflow(table_section_prose(s.text, tables.get(s.no, ()))))
+            s.no: text
+            for s in report.sections
+            if (text := reflow(strip_signature(table_section_prose(s.text, tables.get(s.no, ())), report.agency)))
         },
         values={k: v for k, v in report.values.items() if v is not None},
         missing={k for k, v in report.values.items() if v is None},

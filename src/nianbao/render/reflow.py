@@ -139,3 +139,18 @@ def skeleton() -> dict[int, str]:
     """Section number → the headings and prompts of a section a draft lacks (assets/skeleton.yaml)."""
     raw = yaml.safe_load(resources.files(__package__).joinpath("assets/skeleton.yaml").read_text(encoding="utf-8"))
     return {int(k): str(v).strip() for k, v in raw.items()}
+
+
+_DATE = re.compile(
+    r"^(?:\d{4}|[〇零一二三四五六七八九○]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$"
+)
+
+
+def strip_signature(text: str, agency: str | None) -> str:
+    """A section's text without the 落款 printed after it (the agency, the date): a rendered
+    report adds its own, and the extractor reads a printed one as the last section's prose."""
+    lines = text.rstrip().split("\n")
+    names = {re.sub(r"\s", "", agency)} if agency else set()
+    while lines and (_DATE.match(re.sub(r"\s", "", lines[-1])) or re.sub(r"\s", "", lines[-1]) in names):
+        lines.pop()
+    return "\n".join(lines)
