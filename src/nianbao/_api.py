@@ -40,14 +40,32 @@ def parse(path_or_bytes: str | Path | bytes, *, history: History | None = None, 
 
 
 def parse_many(
-    paths: Iterable[str | Path], *, history: History | None = None, limits: Limits | None = None
+    paths: Iterable[str | Path],
+    *,
+    history: History | None = None,
+    limits: Limits | None = None,
+    isolate: bool = False,
+    workers: int = 1,
 ) -> Iterator[Report | NianbaoError]:
     """Each report file under ``paths`` (directories are searched for report files), one at a
     time, in order: a ``Report``, or the ``NianbaoError`` that file raised (its ``path`` set),
-    so that one bad file never stops a batch."""
+    so that one bad file never stops a batch. With ``isolate`` each file is parsed in a child
+    process (``workers`` of them) bounded by ``limits`` in time and memory (``nianbao.bounded``):
+    a file over a limit is its E_TIMEOUT or E_TOO_LARGE, and even a crash costs only that file."""
+    from functools import partial
+
     from nianbao.pipeline import parse_file
 
     earlier = read_history(history)
+    if isolate:
+        from nianbao.bounded import bounded_map
+
+        for path, result in bounded_map(partial(parse_file, limits=limits), iter_inputs(paths), limits, workers):
+            if isinstance(result, NianbaoError):
+                yield result if result.path else result.with_path(str(path))
+            else:
+                yield _with_history(result, earlier)
+        return
     for path in iter_inputs(paths):
         try:
             report = parse_file(path, limits)

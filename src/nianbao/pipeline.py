@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from nianbao.errors import E_IO, E_NOT_REPORT, E_TABLE_MISSING, NianbaoError
+from nianbao.errors import E_IO, E_NOT_REPORT, E_TABLE_MISSING, E_TOO_LARGE, NianbaoError
 from nianbao.extract import extract
 from nianbao.extras import missing
-from nianbao.readers import read
+from nianbao.readers import read, too_large
 from nianbao.readers.limits import Limits
 from nianbao.report import Report, Source
 
@@ -53,9 +53,15 @@ def _require_report(report: Report) -> None:
 
 
 def parse_file(path: str | Path, limits: Limits | None = None) -> Report:
+    """Parse a report file; its size is checked from ``stat`` before a byte is read."""
     p = Path(path)
+    limits = limits or Limits()
     try:
-        data = p.read_bytes()
+        size = p.stat().st_size
+        if size > limits.max_bytes:
+            raise NianbaoError(E_TOO_LARGE, too_large(size, limits), str(path))
+        with p.open("rb") as f:
+            data = f.read(limits.max_bytes + 1)  # a file that grew since stat is still bounded
     except OSError as e:
         raise NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path)) from None
     return parse_bytes(data, str(path), limits)

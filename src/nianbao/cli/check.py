@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nianbao.cli.output import print_error, say
+from nianbao.cli.output import add_limit_flags, print_error, say
 from nianbao.errors import NianbaoError
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ def add_parsers(sub: Any) -> None:
         "--severity", choices=["error", "warning", "info"], default="info", help="show findings of this level or worse"
     )
     c.add_argument("--published", metavar="DATE", type=_date, help="publication date (YYYY-MM-DD) for pub.deadline")
+    add_limit_flags(c)
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("rules", help="list the rules of `nianbao check` (id, severity, description)")

@@ -31,6 +31,11 @@ def add_parser(sub: Any) -> None:
     )
     i.add_argument("--force", action="store_true", help="parse again the files already in the database")
     i.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster instead")
+    i.add_argument("--timeout", type=float, metavar="S", help="seconds one file may take (default 300): E_TIMEOUT")
+    i.add_argument(
+        "--max-memory", type=int, metavar="MB", help="memory one file may use (default 2048 MB): E_TOO_LARGE"
+    )
+    i.add_argument("--max-size", type=float, metavar="MB", help="largest file read (default 50 MB): E_TOO_LARGE")
     i.set_defaults(func=cmd_ingest)
 
     e = csub.add_parser("export", help="write the corpus as CSV, Excel, Parquet or JSON Lines")
@@ -50,10 +55,17 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from nianbao.cli.output import limits_from
     from nianbao.corpus.ingest import run
 
+    absent = [p for p in args.paths if not Path(p).exists()]
+    if absent:
+        print(f"nianbao: {absent[0]!r}: 文件或目录不存在 (E_NO_INPUT)", file=sys.stderr)
+        return 2
     try:
-        summary = run(args.paths, args.db, args.workers, args.force, args.scheduler)
+        summary = run(args.paths, args.db, args.workers, args.force, args.scheduler, limits=limits_from(args))
     except NianbaoError as e:
         print(e.line(), file=sys.stderr)
         return 2

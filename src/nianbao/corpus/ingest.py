@@ -26,7 +26,9 @@ from nianbao.corpus.agencies import agency, link
 from nianbao.corpus.pool import PoolRunner, Runner, WorkerCrash
 from nianbao.corpus.progress import Progress
 from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, process
-from nianbao.errors import E_IO, NianbaoError
+from nianbao.errors import E_IO, E_TOO_LARGE, NianbaoError
+from nianbao.readers import too_large
+from nianbao.readers.limits import Limits
 
 
 @dataclass
@@ -65,6 +67,7 @@ def ingest(
     runner: Runner,
     force: bool = False,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> Summary:
     """Ingest every file under ``paths`` into the database behind ``engine``, then link years."""
     start = time.perf_counter()
@@ -72,7 +75,7 @@ def ingest(
     summary = Summary(files=len(files))
     progress = progress or Progress()
     with progress.running(len(files)):
-        jobs = _jobs(engine, files, force, summary, progress)
+        jobs = _jobs(engine, files, force, summary, progress, limits or Limits.from_env())
         for outcome in _run(runner, jobs):
             _store(engine, outcome, force, summary)
             progress.advance(summary, outcome)
@@ -84,17 +87,27 @@ def ingest(
     return summary
 
 
-def _jobs(engine: Engine, files: list[Path], force: bool, summary: Summary, progress: Progress) -> Iterator[Job]:
+def _jobs(
+    engine: Engine, files: list[Path], force: bool, summary: Summary, progress: Progress, limits: Limits
+) -> Iterator[Job]:
     """The files still to do, read one at a time: those of a sha256 the database already has
-    (unless ``force``) or that this run has already met are counted and passed over."""
+    (unless ``force``) or that this run has already met are counted and passed over. A file
+    over the size limit is not read at all (told by ``stat``)."""
     seen: set[str] = set()
     with engine.connect() as conn:
         for path in files:
             try:
+                size = path.stat().st_size
+                if size > limits.max_bytes:
+                    raise NianbaoError(E_TOO_LARGE, too_large(size, limits), str(path))
                 data = path.read_bytes()
-            except OSError as e:  # nothing to key it by: counted and told, not stored
-                error = NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path))
-                _count_failure(summary, Outcome(str(path), "", 0, None, error_code=E_IO, error=error.reason))
+            except (OSError, NianbaoError) as e:  # nothing to key it by: counted and told, not stored
+                if isinstance(e, NianbaoError):
+                    error = e
+                else:
+                    error = NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path))
+                outcome = Outcome(str(path), "", 0, None, error_code=error.code, error=error.reason)
+                _count_failure(summary, outcome)
                 progress.note(error.line())
                 progress.advance(summary)
                 continue
@@ -110,7 +123,7 @@ def _jobs(engine: Engine, files: list[Path], force: bool, summary: Summary, prog
                 summary.skipped += 1
                 progress.advance(summary)
                 continue
-            yield Job(str(path), sha, data)
+            yield Job(str(path), sha, data, limits)
 
 
 def _run(runner: Runner, jobs: Iterator[Job]) -> Iterator[Outcome]:
@@ -150,6 +163,8 @@ def _run(runner: Runner, jobs: Iterator[Job]) -> Iterator[Outcome]:
                     suspects.extend(pending.values())
                     pending.clear()
                     break
+            except NianbaoError as e:  # over a limit of time or memory: its child was replaced
+                yield Outcome(job.path, job.sha256, len(job.data), None, error_code=e.code, error=e.reason)
             except Exception as e:  # e.g. Dask's KilledWorker after its own retries
                 yield _crashed(job, f"{type(e).__name__}: {e}")
         alone = alone and bool(pending)
@@ -188,12 +203,12 @@ def _count_failure(summary: Summary, outcome: Outcome) -> None:
         summary.failures.append((outcome.path, outcome.error_code or E_INTERNAL, outcome.error or ""))
 
 
-def make_runner(workers: int, scheduler: str | None) -> Runner:
+def make_runner(workers: int, scheduler: str | None, limits: Limits | None = None) -> Runner:
     if scheduler:
         from nianbao.corpus.dask_runner import DaskRunner
 
         return DaskRunner(scheduler)
-    return PoolRunner(workers)
+    return PoolRunner(workers, limits)
 
 
 def run(
@@ -203,12 +218,14 @@ def run(
     force: bool = False,
     scheduler: str | None = None,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> Summary:
     """The whole ingest as ``nianbao corpus ingest`` runs it."""
+    limits = limits or Limits.from_env()
     engine = db.open_db(url)
-    runner = make_runner(workers, scheduler)
+    runner = make_runner(workers, scheduler, limits)
     try:
-        return ingest(paths, engine, runner, force, progress)
+        return ingest(paths, engine, runner, force, progress, limits)
     finally:
         runner.close()
         engine.dispose()

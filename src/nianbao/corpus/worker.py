@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from nianbao.errors import NianbaoError
+from nianbao.readers.limits import Limits
 from nianbao.report import Finding, Provenance, Report, Section, Source
 
 # not in errors.py: a failure of ours (a bug or a crash), not of the file; recorded all the same
@@ -23,6 +24,7 @@ class Job:
     path: str
     sha256: str
     data: bytes
+    limits: Limits | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def process(job: Job) -> Outcome:
 
     base: dict[str, Any] = {"path": job.path, "sha256": job.sha256, "size": len(job.data)}
     try:
-        report = parse_bytes(job.data, job.path)
+        report = parse_bytes(job.data, job.path, job.limits)
         report = report.model_copy(update={"findings": _checks(report)})
         return Outcome(**base, format=report.source.format, report=report, worker_peak_kb=_peak_kb())
     except NianbaoError as e:

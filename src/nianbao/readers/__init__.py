@@ -31,11 +31,16 @@ READERS: dict[str, str] = {
 }
 
 
+def too_large(size: int, limits: Limits) -> str:
+    """The reason a file of ``size`` bytes is refused."""
+    return f"文件过大（{size / 1e6:.1f} MB，上限 {limits.max_bytes / 1e6:.0f} MB）"
+
+
 def read(data: bytes, limits: Limits | None = None) -> Document:
     """Read a report file's bytes into a Document, whatever its format."""
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise NianbaoError(E_TOO_LARGE, f"文件过大（{len(data) / 1e6:.1f} MB，上限 {limits.max_bytes / 1e6:.0f} MB）")
+        raise NianbaoError(E_TOO_LARGE, too_large(len(data), limits))
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise NianbaoError(E_EMPTY, "文件为空")
     fmt = detect(data)

@@ -33,7 +33,7 @@ def create_app(
         data_dir = tmp.name
     state = AppState(
         limits=limits,
-        pool=WorkerPool(limits.processes),
+        pool=WorkerPool(limits.processes, limits.reader),
         store=UploadStore(Path(data_dir) / "uploads", limits.keep_uploads, limits.keep_upload_bytes),
         data_dir=Path(data_dir).resolve(),
         db_url=db_url,
