@@ -25,7 +25,7 @@ from nianbao.extract.placement import in_order, weights
 from nianbao.extract.readings import Reading, readings, values_of
 from nianbao.extract.settings import MAX_STRAY, MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
 from nianbao.extract.solver import OpenSegment, Outcome, solve
-from nianbao.extract.tokens import VALUE_KINDS, Piece, gap_pieces, split_extra
+from nianbao.extract.tokens import NUMBERING, VALUE_KINDS, Piece, before_numbering, gap_pieces, split_extra
 from nianbao.extract.wraps import rejoin
 from nianbao.template import Equation, Table, Template
 
@@ -66,6 +66,7 @@ class RowRead:
     cut: bool = False  # read by cutting a run of digits
     uncut: bool = False  # a run of digits that no cut fits (empty cells may have been dropped from it)
     by_column: list[Piece] | None = None  # its cells placed by the columns its numbers stand in
+    shared_label: bool = False  # its label stands in one cell with another row's (numbers of either)
 
 
 @dataclass
@@ -89,6 +90,7 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
     rows, spans, block_spans, first_label = _find_rows(flow, table, start, end)
     last = max([sp[1] for sp in spans if sp], default=start)
     _gaps_after(flow, rows, spans, block_spans, end)
+    _mark_shared_labels(flow, rows, spans)
     extra_rows = _cut_extra_rows(table, rows)
     _set_column_words(table, rows)
     before = _numbers_before_labels(flow, rows, spans, block_spans, start)
@@ -108,7 +110,6 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
 
 
 _NUMBERS = re.compile(r"\d+")
-_NUMBERING = re.compile(r"^\d{1,2}[.、．]$")
 
 
 def _in_table_order(
@@ -124,7 +125,7 @@ def _in_table_order(
     if not all(k in covered for k in keys):
         return None
     pieces = gap_pieces(flow, start, end, stop_at_prose=False)
-    if any(p.kind == "text" and not _NUMBERING.match(p.raw) for p in pieces):
+    if any(p.kind == "text" and not NUMBERING.match(p.raw) for p in pieces):
         return None
     values = [p for p in pieces if p.kind in ("number", "dash")]
     if len(values) != len(keys):
@@ -207,6 +208,17 @@ def _find_rows(
     return rows, spans, block_spans, first_label
 
 
+def _mark_shared_labels(flow: Flow, rows: list[RowRead], spans: list[Span | None]) -> None:
+    """Rows whose labels stand together in the same cell of a grid, nothing between them (a converter
+    merged two rows' label cells): the numbers that follow may be either row's."""
+    starts = [flow.token_at(sp[0]) if sp else None for sp in spans]
+    for i in range(1, len(rows)):
+        a, b = starts[i - 1], starts[i]
+        together = not any(p.kind in VALUE_KINDS for p in rows[i - 1].pieces)
+        if a is not None and a == b and flow.tokens[a].cell and together:
+            rows[i - 1].shared_label = rows[i].shared_label = True
+
+
 def _gaps_after(
     flow: Flow, rows: list[RowRead], spans: list[Span | None], block_spans: list[Span | None], end: int
 ) -> None:
@@ -215,7 +227,7 @@ def _gaps_after(
     for row, span in zip(rows, spans, strict=True):
         if span is not None:
             stop = next(m for m in marks if m >= span[1])
-            row.pieces = gap_pieces(flow, span[1], stop)
+            row.pieces = before_numbering(gap_pieces(flow, span[1], stop))
 
 
 def _numbers_before_labels(
@@ -566,6 +578,12 @@ def _holds_its_cells(pieces: list[Piece], width: int) -> bool:
     return len(at) == width and at[-1] - at[0] + 1 == width
 
 
+def _words_first(pieces: list[Piece]) -> bool:
+    """Words (another label, a header) between a row's label and its first number."""
+    first = next((i for i, p in enumerate(pieces) if p.kind in VALUE_KINDS), None)
+    return first is not None and any(p.kind == "break" for p in pieces[:first])
+
+
 def _take_single(
     row: RowRead, pieces: list[Piece], chosen: Reading, eqs: list[Equation], chose: bool, shown: str, orderly: bool
 ) -> None:
@@ -577,6 +595,14 @@ def _take_single(
     checked = bool(eqs) and len(values_read) == width and _satisfies(values_read, eqs)
     if eqs and not checked and not (orderly and _holds_its_cells(pieces, width)):
         reason = f"该行的数字（{shown}）不符合勾稽关系，且表格原文排列不规整，可能读到了别处的数字"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
+    if row.shared_label:
+        reason = f"该行的标签与别的行的标签在同一格中，数字（{shown}）属于哪一行无法确定"
+        row.cells = unreadable_cells(row.keys, pieces, reason)
+        return
+    if not eqs and _words_first(row.pieces):
+        reason = f"该行标签与数字（{shown}）之间夹有其他文字，且没有勾稽关系可以验证，可能是别处的数字"
         row.cells = unreadable_cells(row.keys, pieces, reason)
         return
     if _interrupted(row.pieces, chosen, row.column_words) and len({p.value for p in chosen}) > 1:

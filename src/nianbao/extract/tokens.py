@@ -14,6 +14,7 @@ _DIGITS = re.compile(r"\d")
 _RUNS = re.compile(r"[+\-−－]?\d[\d,，.]*(?:万元|元)?|[^\d]+")
 VALUE_KINDS = ("number", "dash", "text")
 _LEADING = "、，,：:；;）)"
+NUMBERING = re.compile(r"^\d{1,2}[.、．]$")  # an item's number standing alone: part of a label, not a cell
 _SPACED = re.compile(r"\d[\s\u3000]+\d")
 
 
@@ -64,6 +65,15 @@ def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> 
                 p.token = t_index
         pos = stop
     return pieces
+
+
+def before_numbering(pieces: list[Piece]) -> list[Piece]:
+    """A gap up to a bare item number (「3.」) followed by numbers: the next row's numbering, its label
+    printed apart (after a page break, or wrapped below its numbers); what follows it is that row's."""
+    for i, p in enumerate(pieces):
+        if p.kind == "text" and NUMBERING.match(p.raw) and any(q.kind == "number" for q in pieces[i + 1 :]):
+            return pieces[:i]
+    return [p for p in pieces if not (p.kind == "text" and NUMBERING.match(p.raw))]
 
 
 def has_value(flow: Flow, start: int, end: int) -> bool:
