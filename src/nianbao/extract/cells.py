@@ -6,29 +6,30 @@ from dataclasses import dataclass
 
 from nianbao.document import LOW_CONFIDENCE, Loc
 from nianbao.extract.tokens import Piece
+from nianbao.report import Basis, Status
 
 # How a value was fixed (provenance.basis): read as one cell, or split or placed by the table's equations.
-PRINTED = "printed"
-ARITHMETIC = "arithmetic"
-ADJACENT_YEAR = "adjacent_year"
+PRINTED: Basis = "printed"
+ARITHMETIC: Basis = "arithmetic"
+ADJACENT_YEAR: Basis = "adjacent_year"
 
 
 @dataclass
 class CellRead:
     value: int | float | None
-    status: str  # ok | ocr | blank | missing | unreadable
+    status: Status
     raw: str | None
     loc: Loc
     note: str | None = None
     candidates: list[dict[str, int | float]] | None = None
     confidence: float | None = None
-    basis: str | None = None  # printed | arithmetic | adjacent_year, for a value that was fixed
+    basis: Basis | None = None  # how a value was fixed
     basis_source: str | None = None  # the other year's report, for adjacent_year
     candidates_complete: bool | None = None  # candidates are every reading that fits the table
 
 
 def cells_from(
-    keys: list[str], reading: list[Piece], note: str | None = None, basis: str = PRINTED
+    keys: list[str], reading: list[Piece], note: str | None = None, basis: Basis = PRINTED
 ) -> dict[str, CellRead]:
     """The cells of one reading: each piece read as the cell it was assigned to."""
     out = {}

@@ -34,7 +34,8 @@ Found = tuple[list[float], bool, Edge]
 def anchors(flow: Flow, full_rows: Sequence[Sequence[Piece]]) -> list[Found]:
     """The columns' positions from rows printing every cell, in each measure (characters or display
     width) and edge in which those rows line up within the tolerance; none when too few rows."""
-    rows = [[flow.tokens[p.token] for p in r] for r in full_rows if all(p.token is not None for p in r)]
+    rows = [[flow.tokens[p.token] for p in r if p.token is not None] for r in full_rows]
+    rows = [r for r, full in zip(rows, full_rows, strict=True) if len(r) == len(full)]
     if len(rows) < 2:
         return []
     out: list[Found] = []

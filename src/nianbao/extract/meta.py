@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 _TITLE = re.compile(
     r"(?P<pre>[^\n。；;]{0,60}?)(?P<year>(?:19|20)\d{2})[ \t\u3000]*年[ \t\u3000]*度?[ \t\u3000]*"
@@ -51,7 +52,7 @@ class Meta:
         return self.title_year or self.period_year or self.text_year
 
     @property
-    def year_source(self) -> str:
+    def year_source(self) -> Literal["title", "period", "text", "none"]:
         if self.title_year:
             return "title"
         if self.period_year:

@@ -118,7 +118,7 @@ def _splits(digits: str, k: int) -> list[list[str]]:
     """Ways to cut a run of digits into k numbers without leading zeros."""
     if k == 1:
         return [[digits]] if digits == "0" or not digits.startswith("0") else []
-    out = []
+    out: list[list[str]] = []
     for i in range(1, len(digits) - k + 2):
         head = digits[:i]
         if head != "0" and head.startswith("0"):
@@ -219,7 +219,7 @@ def split_by_equations(run: Piece, keys: list[str], eqs: list[Equation]) -> list
 def _allocations(total: int, caps: list[int]) -> list[list[int]]:
     if not caps:
         return [[]] if total == 0 else []
-    out = []
+    out: list[list[int]] = []
     for a in range(min(total, caps[0]) + 1):
         out.extend([a, *rest] for rest in _allocations(total - a, caps[1:]))
     return out

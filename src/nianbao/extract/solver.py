@@ -71,9 +71,9 @@ def solve(segments: list[OpenSegment], fixed: dict[str, Value], equations: list[
     position = {k: rank for rank, i in enumerate(order) for k in segments[i].keys}
     # the equations to test once the segment of a rank is assigned: every one it takes part in
     touches: list[list[_Eq]] = [[] for _ in order]
-    for e in eqs:
-        for r in {position[k] for k in (*e.lhs_open, *e.rhs_open)}:
-            touches[r].append(e)
+    for eq in eqs:
+        for r in {position[k] for k in (*eq.lhs_open, *eq.rhs_open)}:
+            touches[r].append(eq)
     assigned: dict[str, Value] = {}
     chosen: list[int] = [0] * len(order)
     steps = 0
