@@ -84,20 +84,37 @@ def _rules(binary: np.ndarray) -> list[dict[str, Any]]:
             x, y, bw, bh, _ = (int(v) for v in stats[i])
             if orientation == "h":
                 mid = y + bh / 2
-                edges.append({"x0": float(x), "x1": float(x + bw), "top": mid, "bottom": mid, "width": float(bw),
-                              "height": 0.0, "orientation": "h"})
+                edges.append(
+                    {
+                        "x0": float(x),
+                        "x1": float(x + bw),
+                        "top": mid,
+                        "bottom": mid,
+                        "width": float(bw),
+                        "height": 0.0,
+                        "orientation": "h",
+                    }
+                )
             else:
                 mid = x + bw / 2
-                edges.append({"x0": mid, "x1": mid, "top": float(y), "bottom": float(y + bh), "width": 0.0,
-                              "height": float(bh), "orientation": "v"})
+                edges.append(
+                    {
+                        "x0": mid,
+                        "x1": mid,
+                        "top": float(y),
+                        "bottom": float(y + bh),
+                        "width": 0.0,
+                        "height": float(bh),
+                        "orientation": "v",
+                    }
+                )
     return edges
 
 
 def _table_cells(binary: np.ndarray) -> list[list[tuple[float, float, float, float]]]:
     from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 
-    edges = merge_edges(_rules(binary), snap_x_tolerance=4, snap_y_tolerance=4, join_x_tolerance=6,
-                        join_y_tolerance=6)
+    edges = merge_edges(_rules(binary), snap_x_tolerance=4, snap_y_tolerance=4, join_x_tolerance=6, join_y_tolerance=6)
     cells = intersections_to_cells(edges_to_intersections(edges, x_tolerance=5, y_tolerance=5))
     return cells_to_tables(cells)
 
@@ -179,6 +196,15 @@ def read_images(images: list[Image.Image], limits: Limits, scale: float) -> list
     return pages
 
 
+def check_pixels(width: float, height: float, limits: Limits) -> None:
+    """An image (or a page about to be rendered) over ``Limits.max_pixels``: E_TOO_LARGE, told
+    before a pixel is decoded (a 14 KB PNG may hold 7500×7500 pixels: 1.8 GB once read)."""
+    if width * height > limits.max_pixels:
+        raise NianbaoError(
+            E_TOO_LARGE, f"图片过大（{width:.0f}×{height:.0f} 像素，上限 {limits.max_pixels / 1e6:.0f} 百万像素）"
+        )
+
+
 def read(data: bytes, limits: Limits) -> Document:
     """An image file (PNG, JPEG, TIFF with one or more pages, …) through OCR."""
     from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
@@ -187,12 +213,15 @@ def read(data: bytes, limits: Limits) -> Document:
     # file must stay an error here
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        img = Image.open(io.BytesIO(data))
-        if img.width * img.height > MAX_PIXELS:
-            raise NianbaoError(E_TOO_LARGE, f"图片过大（{img.width}×{img.height} 像素）")
-        frames = [f.copy() for f in ImageSequence.Iterator(img)]
-        if len(frames) > limits.max_pages:
-            raise NianbaoError(E_TOO_LARGE, f"图片页数过多（{len(frames)} 页，上限 {limits.max_pages} 页）")
+        Image.MAX_IMAGE_PIXELS = min(MAX_PIXELS, limits.max_pixels)  # Pillow's own guard, at our limit
+        img = Image.open(io.BytesIO(data))  # the header only: nothing decoded yet
+        check_pixels(img.width, img.height, limits)
+        frames = []
+        for f in ImageSequence.Iterator(img):  # each frame's size from its header, before it is decoded
+            check_pixels(f.width, f.height, limits)
+            if len(frames) >= limits.max_pages:
+                raise NianbaoError(E_TOO_LARGE, f"图片页数过多（超过 {limits.max_pages} 页）")
+            frames.append(f.copy())
         for f in frames:
             f.load()
     except Image.DecompressionBombError:

@@ -30,6 +30,7 @@ from nianbao.readers.layout import (
     two_up_gutter,
 )
 from nianbao.readers.limits import Limits
+from nianbao.readers.pdfscan import check_streams
 
 
 def _refuse_truncated(data: bytes) -> None:
@@ -106,6 +107,7 @@ def _ocr_pages(data: bytes, indices: list[int], limits: Limits) -> list[PageCont
                 try:
                     page = doc[i]
                     try:
+                        ocr.check_pixels(*(v * ocr.RENDER_DPI / 72 for v in page.get_size()), limits)
                         image = page.render(scale=ocr.RENDER_DPI / 72).to_pil()
                     finally:
                         page.close()
@@ -156,6 +158,7 @@ def _text_pass(data: bytes, limits: Limits) -> tuple[int, list[PageContent], lis
 
 def read(data: bytes, limits: Limits) -> Document:
     _refuse_truncated(data)
+    check_streams(data, limits)  # streams and images measured before PDFium decodes any
     with _PDFIUM:
         count, pages, scanned, garbled = _text_pass(data, limits)
     if garbled:  # the same fonts on the other pages may map a glyph to a wrong digit: OCR them all

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
+import zipfile
 from typing import Any
 
 from nianbao.document import Block, Cell, Document, Grid, Loc, Paragraph
 from nianbao.errors import E_CORRUPT, E_TOO_LARGE, NianbaoError
 from nianbao.readers.layout import renumber
 from nianbao.readers.limits import Limits
-from nianbao.readers.zipsafe import open_zip
+from nianbao.readers.zipsafe import open_zip, stream_part
 
 MAX_CELLS = 2_000_000  # a used range larger than this is not a report
 
@@ -84,10 +86,40 @@ def _grid(values: list[list[str]], owner: list[list[tuple[int, int]]], rows: lis
     return Grid(rows=cells, loc=Loc(row=rows[0], col=cols[0]), origins=origins)
 
 
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+
+
+def count_cells(zf: zipfile.ZipFile, limits: Limits) -> int:
+    """The workbook's cells, counted in its sheets' XML streams chunk by chunk (openpyxl would
+    hold them all before the cap could be checked). Over ``max_sheets`` or ``max_cells``:
+    E_TOO_LARGE."""
+    sheets = [n for n in zf.namelist() if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
+    if len(sheets) > limits.max_sheets:
+        raise NianbaoError(E_TOO_LARGE, f"工作簿的工作表过多（{len(sheets)} 个，上限 {limits.max_sheets} 个）")
+    total = 0
+    for name in sheets:
+        tail = b""
+        for block in stream_part(zf, name, limits):
+            text = tail + block
+            cut = max(0, len(text) - 64)  # a tag cut between two chunks is counted with the next
+            total += sum(1 for m in _CELL.finditer(text) if m.start() < cut)
+            tail = text[cut:]
+            if total > limits.max_cells:
+                raise NianbaoError(E_TOO_LARGE, f"工作簿的单元格过多（超过 {limits.max_cells} 个）")
+        total += len(_CELL.findall(tail))
+    if total > limits.max_cells:
+        raise NianbaoError(E_TOO_LARGE, f"工作簿的单元格过多（超过 {limits.max_cells} 个）")
+    return total
+
+
 def read(data: bytes, limits: Limits) -> Document:
     import openpyxl
 
-    open_zip(data, limits).close()  # size and ratio checks before openpyxl unpacks anything
+    zf = open_zip(data, limits)  # size and ratio checks before openpyxl unpacks anything
+    try:
+        count_cells(zf, limits)  # and the sheets and cells, counted in the XML before it is loaded
+    finally:
+        zf.close()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -40,7 +41,35 @@ def open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
         if i.file_size > _RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             ratio = i.file_size // max(i.compress_size, 1)
             raise NianbaoError(E_TOO_LARGE, f"压缩比异常（{i.filename}：{ratio}:1），疑似压缩炸弹")
+        if i.file_size > limits.max_part_bytes and is_xml(i.filename):
+            raise part_too_large(i.filename, i.file_size, limits)
     return zf
+
+
+def is_xml(name: str) -> bool:
+    """A part parsed as XML (its size bounds the parser's memory, unlike a picture's)."""
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
+def part_too_large(name: str, size: int, limits: Limits) -> NianbaoError:
+    """A part over ``Limits.max_part_bytes``: refused before it is parsed (lxml takes ~10 × its size)."""
+    limit = limits.max_part_bytes / 1e6
+    return NianbaoError(E_TOO_LARGE, f"文档部件 {name} 解压后过大（{size / 1e6:.0f} MB，上限 {limit:.0f} MB）")
+
+
+def stream_part(zf: zipfile.ZipFile, name: str, limits: Limits, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """A part's bytes in chunks, stopping past ``max_part_bytes`` whatever its header claims."""
+    info = zf.getinfo(name)
+    seen = 0
+    try:
+        with zf.open(info) as f:
+            while block := f.read(chunk):
+                seen += len(block)
+                if seen > limits.max_part_bytes:
+                    raise part_too_large(name, seen, limits)
+                yield block
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as e:
+        raise NianbaoError(E_CORRUPT, f"文件已损坏或不完整（{name}：{e}）") from None
 
 
 def read_part(zf: zipfile.ZipFile, name: str, limits: Limits) -> bytes | None:
@@ -51,6 +80,8 @@ def read_part(zf: zipfile.ZipFile, name: str, limits: Limits) -> bytes | None:
     except KeyError:
         return None
     cap = min(limits.max_unpacked_bytes, MAX_RATIO * max(info.compress_size, 1) + _RATIO_FLOOR)
+    if is_xml(name):
+        cap = min(cap, limits.max_part_bytes)
     try:
         with zf.open(info) as f:
             out = f.read(cap + 1)
@@ -64,8 +95,9 @@ def read_part(zf: zipfile.ZipFile, name: str, limits: Limits) -> bytes | None:
 def parse_xml(data: bytes, name: str) -> etree._Element:
     """Parse an XML part: entities are not expanded, nothing is fetched. (A parser per
     call: lxml parsers are not to be shared between threads.)"""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
     try:
         return etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as e:

@@ -202,6 +202,9 @@ def from_report(report: Report, source: Source | None = None) -> Draft:
 
 
 def _parse_text(data: bytes, fmt: str, path: str) -> object:
+    from nianbao.datalimits import check_data  # size and nesting bounded before a loader recurses
+
+    check_data(data, path=path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
