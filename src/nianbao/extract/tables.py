@@ -110,6 +110,7 @@ def read_table(flow: Flow, table: Table, template: Template, start: int, end: in
 
 
 _NUMBERS = re.compile(r"\d+")
+_OTHER_LABEL = re.compile(r"\d{1,2}\.[\u4e00-\u9fff]{2}")
 
 
 def _in_table_order(
@@ -212,6 +213,12 @@ def _mark_shared_labels(flow: Flow, rows: list[RowRead], spans: list[Span | None
     """Rows whose labels stand together in the same cell of a grid, nothing between them (a converter
     merged two rows' label cells): the numbers that follow may be either row's."""
     starts = [flow.token_at(sp[0]) if sp else None for sp in spans]
+    for row, span, t in zip(rows, spans, starts, strict=True):
+        # another numbered label before this one in the same cell (a label the text garbled)
+        if span is not None and t is not None and flow.tokens[t].cell:
+            before = flow.norm[flow.token_start[t] : span[0]]
+            if _OTHER_LABEL.search(before):
+                row.shared_label = True
     for i in range(1, len(rows)):
         a, b = starts[i - 1], starts[i]
         together = not any(p.kind in VALUE_KINDS for p in rows[i - 1].pieces)
