@@ -52,6 +52,36 @@ def main() -> None:
         f"reader: {100 * read_s / (read_s + extract_s):.1f}%   extractor: {100 * extract_s / (read_s + extract_s):.1f}%"
     )
     print(f"peak traced memory: {peak / 1e6:.1f} MB")
+    _hard_layouts(max(1, args.rounds // 10))
+
+
+def _hard_layouts(rounds: int) -> None:
+    """The layouts that text tools and converters make (runs of digits, numbers before labels, column
+    numbers, browser copies, converter Markdown, empty cells unprinted), generated from the templates:
+    parse time, and the cells right, per layout."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from nianbao.pipeline import parse_bytes
+    from nianbao.template import load
+    from tests.layouts import HARD_LAYOUTS, random_values
+
+    print("hard layouts (3 reports per template each):")
+    for name, write in HARD_LAYOUTS.items():
+        texts, truths = [], []
+        for version in ("2021", "2019"):
+            template = load(version)
+            for seed in (1, 2, 3):
+                values = random_values(template, seed)
+                texts.append(write(template, values, "某某市某某局", 2023 if version == "2021" else 2020).encode())
+                truths.append(values)
+        start = time.perf_counter()
+        for _ in range(rounds):
+            reports = [parse_bytes(t, f"{name}.txt") for t in texts]
+        spent = (time.perf_counter() - start) / (rounds * len(texts))
+        right = sum(r.values[k] == v for r, t in zip(reports, truths, strict=True) for k, v in t.items())
+        cells = sum(len(t) for t in truths)
+        print(f"  {name:18s} {1000 * spent:7.1f} ms per report   {right}/{cells} cells right")
 
 
 if __name__ == "__main__":
