@@ -128,11 +128,17 @@ def _add_line(
     line_no = len(flow.lines)
     flow.lines.append(text)
     flow.line_locs.append(loc)
+    x_before, dx_before = 0, 0  # the width up to the last column, so that a line costs its length once
     for i, part in enumerate(parts):
         t_index = len(flow.tokens)
         conf = part_conf[i] if part_conf else confidence
         x = columns[i] if columns else None
-        dx = _display_width(text[:x]) if x is not None else None
+        dx = None
+        if x is not None:
+            if x < x_before:
+                x_before, dx_before = 0, 0
+            dx_before += _display_width(text[x_before:x])
+            x_before, dx = x, dx_before
         flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x, dx))
         flow.token_start.append(len(flow.owner))
         offsets: list[int] = []

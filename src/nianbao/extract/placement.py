@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from nianbao.extract.flow import Flow
 from nianbao.extract.labels import Span
 from nianbao.extract.tokens import has_value
@@ -15,7 +17,7 @@ def weights(flow: Flow, cands: list[list[Span]], end: int) -> list[list[float]]:
     for row in cands:
         row_weights = []
         for _, e in row:
-            stop = next(x for x in starts if x >= e)
+            stop = starts[bisect_left(starts, e)]  # the next label's start (end is in starts): not a scan
             row_weights.append(1.0 if has_value(flow, e, stop) else 0.1)
         out.append(row_weights)
     return out
