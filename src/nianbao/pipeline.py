@@ -44,11 +44,16 @@ def parse_bytes(data: bytes, path: str = "<bytes>", limits: Limits | None = None
 
 
 def _require_report(report: Report) -> None:
-    """Something of a report must have been found: its sections or a table cell."""
-    found_any = any(p.status != "missing" for p in report.provenance.values())
-    if not found_any and not report.sections:
+    """Enough of a report must have been found: its sections and tables, weighed as evidence
+    (nianbao.evidence); sections without a single table cell are a report whose tables are lost."""
+    from nianbao.evidence import evidence
+
+    found = evidence(report)
+    if found.cells == 0 and not found.sections:
         raise NianbaoError(E_NOT_REPORT, "不是政府信息公开工作年度报告（未找到章节和表格）")
-    if not found_any:
+    if not found.enough():
+        raise NianbaoError(E_NOT_REPORT, f"不是政府信息公开工作年度报告（{found.describe()}，不足以认定为年度报告）")
+    if found.cells == 0:
         raise NianbaoError(E_TABLE_MISSING, "未找到任何统计表格")
 
 
