@@ -30,8 +30,11 @@ def parse_bytes(data: bytes, path: str = "<bytes>", limits: Limits | None = None
             format=doc.format,
             size=len(data),
             encoding=doc.meta.get("encoding"),
+            damaged_lines=_line_numbers(doc.meta.get("damaged_lines")),
         )
         report = extract(doc, source)
+        if source.damaged_lines:
+            report = _distrust_damaged(report, set(source.damaged_lines))
         _require_report(report)
     except NianbaoError as e:
         raise e.with_path(path) from None
@@ -41,6 +44,23 @@ def parse_bytes(data: bytes, path: str = "<bytes>", limits: Limits | None = None
             raise
         raise extra.with_path(path) from None
     return report
+
+
+def _line_numbers(text: str | None) -> list[int] | None:
+    return [int(n) for n in text.split(",")] if text else None
+
+
+def _distrust_damaged(report: Report, damaged: set[int]) -> Report:
+    """Cells read from a line that had undecodable bytes become ``unreadable``: the byte may have
+    been a digit. Every other cell stays as it was read."""
+    values = dict(report.values)
+    provenance = dict(report.provenance)
+    for key, prov in report.provenance.items():
+        if prov.status in ("ok", "blank") and prov.loc.get("line") in damaged:
+            values[key] = None
+            note = "该行含有无法解码的字节（文件部分损坏），此单元格不能确认"
+            provenance[key] = prov.model_copy(update={"status": "unreadable", "note": note})
+    return report.model_copy(update={"values": values, "provenance": provenance})
 
 
 def _require_report(report: Report) -> None:

@@ -29,6 +29,11 @@ class Source(BaseModel):
     format: str = Field(description="format told by the bytes: text, markdown, html, docx, pdf, …")
     size: int | None = None
     encoding: str | None = Field(default=None, description="text encoding detected, for text formats")
+    damaged_lines: list[int] | None = Field(
+        default=None,
+        description="lines holding bytes that could not be decoded (read as U+FFFD): nothing read from "
+        "them is taken as read cleanly",
+    )
 
 
 class Section(BaseModel):

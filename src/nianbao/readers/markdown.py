@@ -9,7 +9,7 @@ import re
 from nianbao.document import Block, Cell, Document, Grid, Loc, Paragraph
 from nianbao.errors import E_BINARY, NianbaoError
 from nianbao.readers.limits import Limits
-from nianbao.readers.text import decode, looks_binary, normalize_newlines
+from nianbao.readers.text import damaged_lines, decode, looks_binary, normalize_newlines
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?=\s|$)\s*(.*?)(?:\s+#+)?\s*$")
 _QUOTE = re.compile(r"^ {0,3}(?:>\s?)+")
@@ -74,4 +74,4 @@ def read(data: bytes, limits: Limits | None = None) -> Document:
         if not _RULE.match(lines[i]):
             blocks.append(Paragraph(_line_text(lines[i]), Loc(line=i + 1)))
         i += 1
-    return Document(blocks=blocks, format="markdown", meta={"encoding": encoding})
+    return Document(blocks=blocks, format="markdown", meta={"encoding": encoding, **damaged_lines(lines)})

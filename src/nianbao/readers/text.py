@@ -23,6 +23,12 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _PLAUSIBLE_SHARE = 0.97  # share of "ordinary" characters a right decoding shows
+# UTF-8 with a few invalid bytes (a damaged download, a bad copy): read with replacement when the
+# bad bytes are at most this share of the characters (and at most _DAMAGED_MAX), so that one byte
+# no longer refuses the file; GBK text read as UTF-8 shows thousands, and is left to GB18030
+_DAMAGED_SHARE = 0.002
+_DAMAGED_MAX = 200
+REPLACEMENT = "\ufffd"
 _CONTROL_OK = frozenset("\t\n\r\f\v\x1b")
 
 
@@ -117,6 +123,9 @@ def decode(data: bytes, *, final: bool = True) -> tuple[str, str]:
         text = _utf16_without_bom(data, final)
         if text is not None:
             return text, "utf-16"
+    damaged = _damaged_utf8(data, final)
+    if damaged is not None:
+        return damaged, "utf-8"
     # GB18030 is a superset of GBK and GB2312: the usual encoding of Chinese files.
     try:
         text = _decode_as(data, "gb18030", final)
@@ -128,6 +137,22 @@ def decode(data: bytes, *, final: bool = True) -> tuple[str, str]:
     if best is not None and best.encoding and plausibility(str(best)) > _PLAUSIBLE_SHARE:
         return str(best), best.encoding
     raise NianbaoError(E_ENCODING, "无法识别文本编码（不是 UTF-8、UTF-16 或 GBK/GB18030）")
+
+
+def _damaged_utf8(data: bytes, final: bool) -> str | None:
+    """UTF-8 with a few invalid bytes, each read as U+FFFD (None when it is not that)."""
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(data, final=final)
+    bad = text.count(REPLACEMENT)
+    if not 0 < bad <= min(_DAMAGED_MAX, max(1, int(len(text) * _DAMAGED_SHARE))):
+        return None
+    return text if plausibility(text.replace(REPLACEMENT, "")) > _PLAUSIBLE_SHARE else None
+
+
+def damaged_lines(lines: list[str]) -> dict[str, str]:
+    """The meta of a Document whose text had bytes that could not be decoded: the numbers of
+    the lines holding them (1-based), so that nothing read from them passes for read cleanly."""
+    bad = [str(i) for i, line in enumerate(lines, start=1) if REPLACEMENT in line]
+    return {"damaged_lines": ",".join(bad)} if bad else {}
 
 
 def normalize_newlines(text: str) -> str:
@@ -151,6 +176,6 @@ def read(data: bytes, limits: Limits | None = None) -> Document:
     if looks_binary(data):
         raise NianbaoError(E_BINARY, "不是文本文件（含大量二进制字节），也不是已知的文档格式")
     text, encoding = decode(data)
-    text = normalize_newlines(text)
-    blocks = [Paragraph(line, Loc(line=i)) for i, line in enumerate(text.split("\n"), start=1)]
-    return Document(blocks=list(blocks), format="text", meta={"encoding": encoding})
+    lines = normalize_newlines(text).split("\n")
+    blocks = [Paragraph(line, Loc(line=i)) for i, line in enumerate(lines, start=1)]
+    return Document(blocks=list(blocks), format="text", meta={"encoding": encoding, **damaged_lines(lines)})
