@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import queue
 import resource
+import shutil
+import tempfile
 import threading
 import time
 import traceback
@@ -55,9 +57,14 @@ def rss_bytes(pid: int) -> int | None:
         return None
 
 
-def _serve(conn: Connection, limits: Limits, preload: tuple[str, ...]) -> None:
+def _serve(conn: Connection, limits: Limits, preload: tuple[str, ...], tmp: str) -> None:
     """The child's loop: run each call received, send back ("ok", result) or the error."""
     import importlib
+
+    # the run's own temp dir: what a killed child leaves there (LibreOffice profiles, OCR runtime
+    # files) goes with the run
+    os.environ["TMPDIR"] = tmp
+    tempfile.tempdir = tmp
 
     if limits.max_address_space_mb > 0:
         cap = limits.max_address_space_mb * MB
@@ -126,6 +133,7 @@ class BoundedPool:
         self._all: list[_Child] = []
         self._lock = threading.Lock()
         self._started = False
+        self._tmp: str | None = None
 
     def __enter__(self) -> BoundedPool:
         return self
@@ -136,11 +144,18 @@ class BoundedPool:
     def _launch(self) -> tuple[BaseProcess, Connection]:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_serve, args=(child, self.limits, self.preload), daemon=True, name="nianbao-worker"
+            target=_serve, args=(child, self.limits, self.preload, self._run_dir()), daemon=True, name="nianbao-worker"
         )
         process.start()
         child.close()
         return process, parent
+
+    def _run_dir(self) -> str:
+        """The children's temp dir, made on first use (stale ones of dead runs swept then)."""
+        if self._tmp is None:
+            sweep_stale()
+            self._tmp = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-")
+        return self._tmp
 
     def _ready(self, process: BaseProcess, conn: Connection) -> _Child:
         try:
@@ -266,6 +281,52 @@ class BoundedPool:
             c.conn.close()
         while not self._idle.empty():
             self._idle.get_nowait()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+RUN_PREFIX = "nianbao-run-"
+LEGACY_PREFIXES = ("nianbao-pool-", "nianbao-office-")  # spools of older ingests; converters' dirs
+
+
+def sweep_stale(root: str | None = None, legacy_age_s: float = 3600.0) -> list[str]:
+    """Remove the temp dirs of runs that were killed: ``nianbao-run-PID-…`` of a PID no longer
+    alive, and older spool and converter dirs untouched for ``legacy_age_s``. Returns them."""
+    removed = []
+    base = root or tempfile.gettempdir()
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        path = os.path.join(base, name)
+        if name.startswith(RUN_PREFIX):
+            pid = name[len(RUN_PREFIX) :].split("-", 1)[0]
+            if not pid.isdigit() or _alive(int(pid)):
+                continue
+        elif name.startswith(LEGACY_PREFIXES):
+            try:
+                if now - os.stat(path).st_mtime < legacy_age_s:
+                    continue
+            except OSError:
+                continue
+        else:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def bounded_map(

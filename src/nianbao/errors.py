@@ -68,9 +68,25 @@ class NianbaoError(Exception):
         return self
 
     def line(self) -> str:
-        """The one-line form printed on stderr: ``nianbao: FILE: 原因 (E_CODE)``."""
-        where = f"{self.path}: " if self.path else ""
-        return f"nianbao: {where}{self.reason} ({self.code})"
+        """The one-line form printed on stderr: ``nianbao: FILE: 原因 (E_CODE)``. A name holding a
+        line break or another control character is quoted with it escaped, so that a file name
+        can never forge a second error line."""
+        where = f"{quote_name(self.path)}: " if self.path else ""
+        return f"nianbao: {where}{_one_line(self.reason)} ({self.code})"
+
+
+def quote_name(name: str) -> str:
+    """A file name as an error line shows it: as it is, or quoted and escaped (JSON style) when it
+    holds control characters (a newline, a carriage return, an escape sequence)."""
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029" for ch in name):
+        import json
+
+        return json.dumps(name, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return name
+
+
+def _one_line(text: str) -> str:
+    return text if "\n" not in text and "\r" not in text else text.replace("\r", " ").replace("\n", " ")
 
 
 class ReadError(NianbaoError):

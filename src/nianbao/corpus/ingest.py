@@ -221,11 +221,16 @@ def run(
     limits: Limits | None = None,
 ) -> Summary:
     """The whole ingest as ``nianbao corpus ingest`` runs it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     limits = limits or Limits.from_env()
     engine = db.open_db(url)
     runner = make_runner(workers, scheduler, limits)
     try:
         return ingest(paths, engine, runner, force, progress, limits)
+    except SQLAlchemyError as e:  # read-only, locked past the busy timeout, disk full: the reason, no traceback
+        detail = str(getattr(e, "orig", None) or e).splitlines()[0]
+        raise NianbaoError(db.E_DB, f"数据库无法写入（{detail}），已入库的报告保留") from None
     finally:
         runner.close()
         engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import sys
 import tempfile
 
@@ -17,6 +18,10 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def serve(host: str, port: int, db_url: str | None, workers: int, data_dir: str | None) -> None:
@@ -33,6 +38,9 @@ def serve(host: str, port: int, db_url: str | None, workers: int, data_dir: str 
     os.environ[ENV_PROCESSES] = str(max(1, (os.cpu_count() or 1) // workers))
     if db_url:
         os.environ[ENV_DB] = db_url
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again under the handler it
+    # found: with the default one the process would die there, before the uploads are removed
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(
             "nianbao.web.app:app_from_env",
