@@ -293,7 +293,7 @@ LEGACY_PREFIXES = ("nianbao-pool-", "nianbao-office-")  # spools of older ingest
 def sweep_stale(root: str | None = None, legacy_age_s: float = 3600.0) -> list[str]:
     """Remove the temp dirs of runs that were killed: ``nianbao-run-PID-…`` of a PID no longer
     alive, and older spool and converter dirs untouched for ``legacy_age_s``. Returns them."""
-    removed = []
+    removed: list[str] = []
     base = root or tempfile.gettempdir()
     try:
         names = os.listdir(base)

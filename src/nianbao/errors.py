@@ -162,6 +162,8 @@ E_TEMPLATE = ErrorCode.E_TEMPLATE
 E_USAGE = ErrorCode.E_USAGE
 E_NO_INPUT = ErrorCode.E_NO_INPUT
 E_EXTRA = ErrorCode.E_EXTRA
+E_REQUEST = ErrorCode.E_REQUEST
+E_DB = ErrorCode.E_DB
 
 
 def missing_extra(extra: str, module: str) -> MissingExtraError:

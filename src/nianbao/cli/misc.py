@@ -26,6 +26,12 @@ def add_parsers(sub: Any) -> None:
     w.add_argument("--db", metavar="URL", help="corpus database (default: that of `nianbao corpus`)")
     w.add_argument("--workers", type=int, default=1, help="server processes (default 1)")
     w.add_argument("--data-dir", metavar="DIR", help="where uploads are kept (default: a temporary directory)")
+    w.add_argument(
+        "--allow-host", action="append", metavar="NAME", help="a Host name to answer besides this machine's (repeat)"
+    )
+    w.add_argument(
+        "--token", help="token that writing requests must carry (required beyond loopback; env NIANBAO_WEB_TOKEN)"
+    )
     w.set_defaults(func=cmd_serve)
 
 
@@ -57,7 +63,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from nianbao.extras import need
 
     need("web", "fastapi", "uvicorn")
+    from nianbao.errors import NianbaoError
     from nianbao.web.server import serve
 
-    serve(args.host, args.port, args.db, args.workers, args.data_dir)
+    try:
+        serve(args.host, args.port, args.db, args.workers, args.data_dir, args.allow_host, args.token)
+    except NianbaoError as e:
+        say(e.line())
+        return 2
     return 0

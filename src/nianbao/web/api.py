@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, File, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from nianbao.errors import E_UNSUPPORTED, NianbaoError
+from nianbao.errors import E_REQUEST, E_UNSUPPORTED, NianbaoError
 from nianbao.report import Finding, Report
 from nianbao.web.errors import E_NOT_FOUND, ERROR_RESPONSES, error_responses
 from nianbao.web.models import (
@@ -58,6 +58,7 @@ MEDIA = {
 }
 UPLOAD_HEADER = "X-Nianbao-Upload"
 MAX_ID = 2**63 - 1  # database keys and offsets are 64-bit
+MIN_YEAR, MAX_YEAR = 1990, 2100  # as the corpus search bounds it
 _STRING = {"type": "string"}
 _BINARY = {"type": "string", "format": "binary"}
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
@@ -154,7 +155,10 @@ def _draft_report(data: bytes, suffix: str) -> Report:
     """A Report from the data format of ``nianbao render`` (cells left out are 0)."""
     from nianbao.render.inputs import load_bytes, to_report
 
-    return to_report(load_bytes(data, f"表单数据{suffix}"))
+    report = to_report(load_bytes(data, f"表单数据{suffix}"))
+    if report.year is not None and not MIN_YEAR <= report.year <= MAX_YEAR:
+        raise NianbaoError(E_REQUEST, f"年度 {report.year} 超出范围（{MIN_YEAR}–{MAX_YEAR}）")
+    return report
 
 
 @router.post("/check/data", summary="Check a report's data (the render data format, or the JSON contract)")

@@ -15,17 +15,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from nianbao.web import api, errors, pages
-from nianbao.web.middleware import BodyLimit, SecurityHeaders
+from nianbao.web.middleware import BodyLimit, DataLimit, HostAllowList, SecurityHeaders, TokenGuard
 from nianbao.web.state import AppState, WebLimits
 from nianbao.web.store import UploadStore
 from nianbao.web.worker import WorkerPool
 
 
 def create_app(
-    db_url: str | None = None, data_dir: str | Path | None = None, limits: WebLimits | None = None
+    db_url: str | None = None,
+    data_dir: str | Path | None = None,
+    limits: WebLimits | None = None,
+    allowed_hosts: list[str] | None = None,
+    token: str | None = None,
 ) -> FastAPI:
     """The app. Uploads are kept in ``data_dir`` (a temporary directory when None, removed with
-    the app); ``db_url`` is the corpus database (``nianbao corpus``'s default when None)."""
+    the app); ``db_url`` is the corpus database (``nianbao corpus``'s default when None).
+    ``allowed_hosts``: the Host names answered (None: any); ``token``: writing requests need it."""
     limits = limits or WebLimits()
     tmp = None
     if data_dir is None:
@@ -64,7 +69,12 @@ def create_app(
     app.include_router(pages.router)
     static = resources.files("nianbao.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    app.add_middleware(BodyLimit, limit=limits.max_request_bytes)
+    app.add_middleware(DataLimit, limits=limits.reader)  # the innermost: after size and token
+    app.add_middleware(BodyLimit, limit=limits.max_request_bytes, body_timeout_s=limits.body_timeout_s)
+    if token:
+        app.add_middleware(TokenGuard, token=token)
+    if allowed_hosts is not None:
+        app.add_middleware(HostAllowList, hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -72,6 +82,8 @@ def create_app(
 ENV_DB = "NIANBAO_WEB_DB"
 ENV_DATA_DIR = "NIANBAO_WEB_DATA_DIR"
 ENV_PROCESSES = "NIANBAO_WEB_PROCESSES"
+ENV_HOSTS = "NIANBAO_WEB_ALLOWED_HOSTS"  # comma-separated
+ENV_TOKEN = "NIANBAO_WEB_TOKEN"
 
 
 def app_from_env() -> FastAPI:
@@ -81,4 +93,6 @@ def app_from_env() -> FastAPI:
         db_url=os.environ.get(ENV_DB) or None,
         data_dir=os.environ.get(ENV_DATA_DIR) or None,
         limits=WebLimits(processes=processes),
+        allowed_hosts=[h for h in os.environ[ENV_HOSTS].split(",") if h] if os.environ.get(ENV_HOSTS) else None,
+        token=os.environ.get(ENV_TOKEN) or None,
     )

@@ -8,7 +8,10 @@ import signal
 import sys
 import tempfile
 
-from nianbao.web.app import ENV_DATA_DIR, ENV_DB, ENV_PROCESSES
+from nianbao.errors import E_USAGE, NianbaoError
+from nianbao.web.app import ENV_DATA_DIR, ENV_DB, ENV_HOSTS, ENV_PROCESSES, ENV_TOKEN
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 def is_loopback(host: str) -> bool:
@@ -24,14 +27,32 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def serve(host: str, port: int, db_url: str | None, workers: int, data_dir: str | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    db_url: str | None,
+    workers: int,
+    data_dir: str | None,
+    allow_hosts: list[str] | None = None,
+    token: str | None = None,
+) -> None:
     """Run until interrupted. Each server process gets worker processes for parsing in
     proportion to the cores left to it; uploads go to ``data_dir`` (a temporary directory
     removed at exit when None), so every server process can show any upload's source."""
     import uvicorn
 
+    token = token or os.environ.get(ENV_TOKEN) or None
     if not is_loopback(host):
-        print(f"nianbao: 注意：服务监听在 {host}，本机以外的计算机也能访问", file=sys.stderr)
+        if not token:
+            raise NianbaoError(
+                E_USAGE, f"服务监听在 {host}（本机以外可访问）时须用 --token 或环境变量 {ENV_TOKEN} 设置访问令牌"
+            )
+        print(f"nianbao: 注意：服务监听在 {host}，本机以外的计算机也能访问（写入类请求须带令牌）", file=sys.stderr)
+    # the Host names answered (DNS rebinding): this machine's, the address listened on, and those named
+    hosts = [*LOOPBACK_NAMES, *([] if host in ("0.0.0.0", "::") else [host]), *(allow_hosts or [])]
+    os.environ[ENV_HOSTS] = ",".join(hosts)
+    if token:
+        os.environ[ENV_TOKEN] = token
     workers = max(1, workers)
     tmp = tempfile.TemporaryDirectory(prefix="nianbao-web-") if data_dir is None else None
     os.environ[ENV_DATA_DIR] = tmp.name if tmp else data_dir or ""

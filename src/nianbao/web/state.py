@@ -23,6 +23,7 @@ class WebLimits:
 
     reader: Limits = field(default_factory=lambda: Limits(max_bytes=20 * MB, timeout_s=60.0))
     parse_timeout_s: float = 60.0
+    body_timeout_s: float = 60.0  # a request body that stalls longer between two reads is dropped
     render_timeout_s: float = 120.0
     processes: int = 2  # worker processes per server process
     keep_uploads: int = 500  # uploads kept for showing their source text, the oldest dropped,
