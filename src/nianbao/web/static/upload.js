@@ -26,7 +26,20 @@ function card(file) {
   return { node, bar, state, body };
 }
 
+// the server's limit, as the page states it: a file over it is told at once, not after uploading
+const LIMIT_MB = Number(document.getElementById("limit")?.textContent || "0");
+
 async function send(file, view) {
+  if (LIMIT_MB > 0 && file.size > LIMIT_MB * 1e6) {
+    view.node.classList.replace("pending", "failed");
+    view.bar.remove();
+    view.state.textContent = "无法处理";
+    const mb = (file.size / 1e6).toFixed(1);
+    view.body.replaceChildren(
+      el("p", { class: "error" }, `文件过大（${mb} MB，上限 ${LIMIT_MB} MB），未上传`, " ", el("code", {}, "E_TOO_LARGE")),
+    );
+    return;
+  }
   const form = new FormData();
   form.append("file", file, file.name);
   const previous = previousInput.files[0];
