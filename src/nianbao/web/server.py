@@ -71,6 +71,8 @@ def serve(
             workers=workers,
             log_level="info",
             timeout_graceful_shutdown=5,
+            timeout_keep_alive=5,  # an idle connection is closed after this many seconds
+            h11_max_incomplete_event_size=64 * 1024,  # request line and headers: at most this much
         )
     finally:
         if tmp is not None:
