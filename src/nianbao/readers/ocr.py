@@ -17,6 +17,7 @@ import io
 import os
 import threading
 import time
+import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -214,7 +215,9 @@ def read(data: bytes, limits: Limits) -> Document:
     lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         Image.MAX_IMAGE_PIXELS = min(MAX_PIXELS, limits.max_pixels)  # Pillow's own guard, at our limit
-        img = Image.open(io.BytesIO(data))  # the header only: nothing decoded yet
+        with warnings.catch_warnings():  # over the limit is refused just below, with our own message
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))  # the header only: nothing decoded yet
         check_pixels(img.width, img.height, limits)
         frames = []
         for f in ImageSequence.Iterator(img):  # each frame's size from its header, before it is decoded
