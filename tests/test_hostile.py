@@ -242,7 +242,6 @@ def test_truncated_image_is_corrupt_even_after_weasyprint_was_imported(originals
     """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import: a cut image was
     then read as an image without text (E_NO_TEXT) in any process that had rendered a PDF."""
     import weasyprint  # noqa: F401
-
     from PIL import ImageFile
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES
