@@ -155,3 +155,8 @@ def test_interrupted_run_leaves_a_closed_json_array(tmp_path: Path) -> None:
     proc.wait(60)
     reports = json.loads(out.read_text(encoding="utf-8"))
     assert 0 < len(reports) < 400 and all(r["schema"] == "nianbao.report/1" for r in reports)
+
+
+def test_check_parses_in_bounded_children_too() -> None:
+    r = _cli("check", str(SAMPLES), "--json", env={"NIANBAO_MAX_SECONDS": "0.0001"})
+    assert r.returncode == 2 and r.stderr.count("E_TIMEOUT") == len(list(SAMPLES.glob("*.txt")))

@@ -162,14 +162,21 @@ def template(version: str) -> Template:
     return load(version)
 
 
-def read_history(history: History | None, on_error: Callable[[NianbaoError], None] | None = None) -> list[Report]:
+def read_history(
+    history: History | None,
+    on_error: Callable[[NianbaoError], None] | None = None,
+    *,
+    limits: Limits | None = None,
+    isolate: bool = False,
+) -> list[Report]:
     """Reports of other years: given as they are, or parsed from a folder (a file that cannot
-    be read is passed to ``on_error`` and left out)."""
+    be read is passed to ``on_error`` and left out; ``limits`` and ``isolate`` as for
+    ``parse_many``)."""
     if history is None:
         return []
     if isinstance(history, str | Path):
         out: list[Report] = []
-        for item in parse_many([history]):
+        for item in parse_many([history], limits=limits, isolate=isolate):
             if isinstance(item, NianbaoError):
                 if on_error is not None:
                     on_error(item)

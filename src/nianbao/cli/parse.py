@@ -36,8 +36,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not any(True for _ in iter_inputs(args.files)):
         say("nianbao: 没有找到报告文件 (E_NO_INPUT)")
         return 2
-    history = read_history(args.history, on_error=print_error)
     limits = limits_from(args)
+    history = read_history(args.history, on_error=print_error, limits=limits, isolate=True)
     single = len(args.files) == 1 and not Path(args.files[0]).is_dir()
     stream = JsonStream(args.output, args.jsonl) if args.jsonl or (args.json and not single) else None
     failed = 0
