@@ -160,3 +160,14 @@ def test_interrupted_run_leaves_a_closed_json_array(tmp_path: Path) -> None:
 def test_check_parses_in_bounded_children_too() -> None:
     r = _cli("check", str(SAMPLES), "--json", env={"NIANBAO_MAX_SECONDS": "0.0001"})
     assert r.returncode == 2 and r.stderr.count("E_TIMEOUT") == len(list(SAMPLES.glob("*.txt")))
+
+
+def test_corpus_ingest_records_a_file_over_the_time_limit(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "c.sqlite"
+    r = _cli("corpus", "ingest", str(SAMPLES), "--db", f"sqlite:///{db}", env={"NIANBAO_MAX_SECONDS": "0.0001"})
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(db) as conn:
+        codes = {code for (code,) in conn.execute("select error_code from files")}
+    assert codes == {"E_TIMEOUT"}
