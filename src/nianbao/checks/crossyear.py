@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, rows_with, table_name
+from nianbao.extract.history import same_agency
 from nianbao.report import Finding, Report
 from nianbao.template import CrossYear
 
@@ -42,10 +43,6 @@ def pick_previous(report: Report, history: Iterable[Report]) -> Report | None:
     same = [r for r in found if report.agency and r.agency and same_agency(r.agency, report.agency)]
     unknown = [r for r in found if not (report.agency and r.agency)]
     return (same or unknown or [None])[0]
-
-
-def same_agency(a: str, b: str) -> bool:
-    return _WS.sub("", a) == _WS.sub("", b)
 
 
 def check(ctx: Context) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from nianbao.extract.cells import ADJACENT_YEAR
 from nianbao.report import Provenance, Report
 from nianbao.template import CrossYear, load
 
@@ -88,7 +89,7 @@ def _fix_group(
                 update={
                     "status": "ok",
                     "note": f"表格本身有多种读法，按相邻年度报告（{'、'.join(sorted(sources))}）的跨年度关系确定",
-                    "basis": "adjacent_year",
+                    "basis": ADJACENT_YEAR,
                     "basis_source": sorted(sources)[0],
                     "candidates": None,
                 }

@@ -15,7 +15,7 @@ from functools import cache
 from nianbao.document import Loc
 from nianbao.extract.normalize import read_cell
 from nianbao.extract.settings import MAX_CANDIDATES, MAX_STRAY, MAX_UNPRINTED_PLACEMENTS
-from nianbao.extract.tokens import Piece
+from nianbao.extract.tokens import Piece, printed_row
 from nianbao.template import Equation
 
 Reading = list[Piece]
@@ -60,7 +60,7 @@ def joined_readings(values: list[Piece], width: int) -> list[Reading]:
     pairs = [
         i
         for i in range(len(values) - 1)
-        if _line(values[i]) != _line(values[i + 1])
+        if printed_row(values[i].loc) != printed_row(values[i + 1].loc)
         and values[i].raw.replace(",", "").isdigit()
         and values[i + 1].raw.isdigit()
     ]
@@ -88,10 +88,6 @@ def joined_readings(values: list[Piece], width: int) -> list[Reading]:
         if len(reading) == width:
             out.append(reading)
     return out
-
-
-def _line(p: Piece) -> tuple[int | None, int | None, int | None, int | None]:
-    return (p.loc.page, p.loc.line, p.loc.table, p.loc.row)
 
 
 def unprinted_readings(values: list[Piece], width: int, where: Loc) -> list[Reading]:

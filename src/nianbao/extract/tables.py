@@ -25,7 +25,15 @@ from nianbao.extract.placement import in_order, weights
 from nianbao.extract.readings import Reading, readings, values_of
 from nianbao.extract.settings import MAX_STRAY, MIN_NUMBERED_WIDTH, SHOWN_CANDIDATES
 from nianbao.extract.solver import OpenSegment, Outcome, solve
-from nianbao.extract.tokens import NUMBERING, VALUE_KINDS, Piece, before_numbering, gap_pieces, split_extra
+from nianbao.extract.tokens import (
+    NUMBERING,
+    VALUE_KINDS,
+    Piece,
+    before_numbering,
+    gap_pieces,
+    printed_row,
+    split_extra,
+)
 from nianbao.extract.wraps import rejoin
 from nianbao.template import Equation, Table, Template
 
@@ -149,15 +157,21 @@ def _in_table_order(
 
 
 def _set_column_words(table: Table, rows: list[RowRead]) -> None:
-    words = frozenset(
+    words = _column_words(table)
+    for row in rows:
+        row.column_words = words
+
+
+@cache
+def _column_words(table: Table) -> frozenset[str]:
+    """A table's column and column-group labels, normalised (worked out once per template table)."""
+    return frozenset(
         norm_label(w)
         for b in table.blocks
         for c in b.columns
         for w in (*c.labels, *((table.column_header,) if table.column_header else ()))
         if len(norm_label(w)) >= 2
     ) | frozenset(norm_label(g.label) for g in table.column_groups)
-    for row in rows:
-        row.column_words = words
 
 
 @cache
@@ -513,15 +527,14 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool, orderly: bo
     else:
         rs = readings(pieces, row.keys, eqs, (row.label_loc or Loc()) if may_drop else None)
     placed = any(p.unprinted for r in rs for p in r)
-    surplus = len([p for p in pieces if p.kind != "blank"]) > width
-    if surplus and len(_distinct(rs)) > 1:
+    values = [p for p in pieces if p.kind != "blank"]
+    shown = " ".join(p.raw for p in values) or "无"
+    if len(values) > width and len(_distinct(rs)) > 1:
         if not eqs:
-            shown_all = " ".join(p.raw for p in pieces if p.kind != "blank")
             row.cells = unreadable_cells(
                 row.keys,
                 pieces,
-                f"该行应有{width}个数，读到{len([p for p in pieces if p.kind != 'blank'])}个（{shown_all}），"
-                "有多种读法，没有勾稽关系可以确定",
+                f"该行应有{width}个数，读到{len(values)}个（{shown}），有多种读法，没有勾稽关系可以确定",
                 _candidates(row.keys, _distinct([r for r in rs if all(p.kind != "text" for p in r)])),
             )
             return None
@@ -535,8 +548,6 @@ def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool, orderly: bo
         # a reading is chosen by the arithmetic only when every cell of it is a number
         else [r for r in rs if all(p.kind != "text" for p in r) and _satisfies(values_of(row.keys, r), eqs)]
     )
-    values = [p for p in pieces if p.kind != "blank"]
-    shown = " ".join(p.raw for p in values) or "无"
     distinct = _distinct(fitting)
     if len(distinct) == 1:
         _take_single(row, pieces, distinct[0], eqs, len(rs) > 1, shown, orderly)
@@ -652,18 +663,13 @@ def _candidates(keys: list[str], rs: list[Reading]) -> list[dict[str, int | floa
     return [values_of(keys, r) for r in rs[:SHOWN_CANDIDATES]]
 
 
-def _row_place(loc: Loc) -> tuple[int | None, ...]:
-    """The printed row a cell sits in: a grid's row, or a text line."""
-    return (loc.table, loc.row) if loc.table is not None else (loc.page, loc.line)
-
-
 def _wrapped(reading: Reading) -> bool:
     """A row printed on one line but with part of it on another: the sign of a number that a
     narrow cell wrapped (12429 printed as 1242 over 9). One cell per line is not that."""
     places: dict[tuple[int | None, ...], int] = {}
     for p in reading:
         if not p.unprinted:
-            places[_row_place(p.loc)] = places.get(_row_place(p.loc), 0) + 1
+            places[printed_row(p.loc)] = places.get(printed_row(p.loc), 0) + 1
     return len(places) > 1 and max(places.values()) > 1
 
 

@@ -35,6 +35,11 @@ class Piece:
     token: int | None = None  # the Flow token it was read from (its column in text laid out by position)
 
 
+def printed_row(loc: Loc) -> tuple[int | None, ...]:
+    """The printed row a piece sits in: a grid's row, or a text line."""
+    return (loc.table, loc.row) if loc.table is not None else (loc.page, loc.line)
+
+
 def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> list[Piece]:
     """Value-like pieces of Flow.norm[start:end], stopping at prose once values began (unless
     told not to: a long label pulled out of its table reads like prose)."""
