@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from nianbao.document import Document, Grid, Loc, Paragraph
-from nianbao.extract.normalize import norm_char_map
+from nianbao.extract.normalize import DROPPED, norm_chars
 from nianbao.readers.chrome import PAGE_NUMBER
 
 SEP = "\x1f"
@@ -141,15 +141,15 @@ def _add_line(
             x_before, dx = x, dx_before
         flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x, dx))
         flow.token_start.append(len(flow.owner))
-        offsets: list[int] = []
-        norm_parts: list[str] = []
-        for off, n in enumerate(norm_char_map(part)):
-            for ch in n:
-                norm_parts.append(ch)
-                flow.owner.append(t_index)
-                offsets.append(off)
-        if not norm_parts and cell:
+        chars = norm_chars(part)
+        if DROPPED in chars:
+            offsets = [off for off, ch in enumerate(chars) if ch != DROPPED]
+            norm = chars.replace(DROPPED, "")
+        else:
+            offsets, norm = list(range(len(chars))), chars
+        flow.owner += [t_index] * len(norm)
+        if not norm and cell:
             flow.blank_at[len(flow.owner)] = t_index
-        flow._norm_parts.append("".join(norm_parts) + SEP)
+        flow._norm_parts.append(norm + SEP)
         flow.owner.append(-1)
         flow.char_offsets.append(offsets)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _CHAR_MAP = str.maketrans(
     {
@@ -40,41 +41,49 @@ _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _NUMBERING_DOT = re.compile(r"(?<=[0-9])[、，,．]")
 
 
+# full-width ASCII letters and digits → half-width (other CJK punctuation kept)
+_WIDTH = {c: c - 0xFEE0 for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(lo, hi + 1)}
+# the label form's characters: widths folded, then brackets and punctuation unified (no output of
+# the one is a key of the other, so one table does both)
+_LABEL_MAP = {**_WIDTH, **_CHAR_MAP}
+# dropped characters as DROPPED, so that the text keeps its length (positions map back one to one);
+# DROPPED is white space, so no character kept is ever DROPPED
+DROPPED = "\x1f"
+_KEEP_MAP = {c: (DROPPED if n is None else n) for c, n in _LABEL_MAP.items()}
+_WS_CHAR = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]")
+_NUMBERING_MARKS = "、，,．"
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII letters and digits → half-width; other CJK punctuation kept."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_WIDTH)
 
 
 def norm_label(text: str) -> str:
     """The form in which labels are compared: no white space, one bracket style."""
-    text = fold_width(text).translate(_CHAR_MAP)
-    text = _WS.sub("", text)
+    text = _WS.sub("", text.translate(_LABEL_MAP))
     return _NUMBERING_DOT.sub(".", text)
 
 
-def norm_char_map(text: str) -> list[str]:
-    """Per character of ``text``, its normalised form ('' when dropped), so that a
-    normalised string can be mapped back to positions in the original."""
-    out: list[str] = []
+def norm_chars(text: str) -> str:
+    """Per character of ``text``, its normalised form, or DROPPED where it is dropped (the result
+    is as long as ``text``), so that a normalised string can be mapped back to positions in the original."""
+    out = _WS_CHAR.sub(DROPPED, text.translate(_KEEP_MAP))
+    if not any(mark in out for mark in _NUMBERING_MARKS):
+        return out
+    # a numbering mark after a digit (the last character kept before it) is the numbering dot
+    chars = list(out)
     prev = ""
-    for ch in text:
-        n = fold_width(ch).translate(_CHAR_MAP)
-        if _WS.fullmatch(n or "x"):
-            n = ""
-        if n in "、，,．" and n and prev.isdigit():
-            n = "."
-        out.append(n)
-        if n:
-            prev = n
-    return out
+    for i, n in enumerate(chars):
+        if n == DROPPED:
+            continue
+        if n in _NUMBERING_MARKS and prev.isdigit():
+            chars[i] = n = "."
+        prev = n
+    return "".join(chars)
 
+
+READ_CELL_CACHE = 4096  # distinct cell texts remembered
 
 # A cell's text: a count, a decimal, a signed change, or a dash meaning "nothing".
 _NUMBER = re.compile(r"^[+\-−－]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?$|^[+\-−－]?\d+(?:\.\d+)?$")
@@ -90,9 +99,13 @@ class CellValue:
     unit: str | None = None
 
 
+@lru_cache(maxsize=READ_CELL_CACHE)
 def read_cell(raw: str) -> CellValue:
     """Read one cell's text. Blank and dash cells are 0 with their raw text kept;
-    anything that is not clearly a number is ``text`` (the caller flags it)."""
+    anything that is not clearly a number is ``text`` (the caller flags it).
+    (A pure function of the text, its results immutable: the texts read last are remembered.)"""
+    if raw.isascii() and raw.isdigit():
+        return CellValue("number", int(raw), raw)  # the common cell, as the steps below read it
     text = _WS.sub("", fold_width(unicodedata.normalize("NFKC", raw)))
     if text == "":
         return CellValue("blank", 0, raw)
