@@ -134,15 +134,18 @@ def to_draft(report_or_data: Report | Mapping[str, Any] | str | Path) -> Draft:
     return load_file(report_or_data)
 
 
-def open_corpus(url: str | None = None) -> Engine:
+def open_corpus(url: str | None = None, *, create: bool = True) -> Engine:
     """The corpus database at ``url`` (SQLAlchemy URL; default ``nianbao corpus``'s SQLite
-    file), its schema brought up to date. Needs the ``corpus`` extra."""
+    file), its schema brought up to date. With ``create=False`` (to read a corpus) a database
+    that does not exist, or holds no corpus, is an error (E_DB) instead of a new empty one.
+    Needs the ``corpus`` extra."""
     from nianbao.extras import need
 
     need("corpus", "sqlalchemy")
-    from nianbao.corpus.db import DEFAULT_URL, open_db
+    from nianbao.corpus import DEFAULT_URL
+    from nianbao.corpus.db import open_db
 
-    return open_db(url or DEFAULT_URL)
+    return open_db(url or DEFAULT_URL, create=create)
 
 
 def templates() -> tuple[Template, ...]:

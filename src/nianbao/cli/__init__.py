@@ -12,13 +12,12 @@ import sys
 from nianbao.cli import check, corpus, misc, parse, render
 from nianbao.errors import MissingExtraError
 from nianbao.extras import missing
-from nianbao.files import iter_inputs
 
-__all__ = ["build_parser", "iter_inputs", "main"]  # iter_inputs: for nianbao.corpus.ingest, until it moves
+__all__ = ["build_parser", "main"]
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The whole command line; the corpus commands are built in full only when ``argv`` runs them."""
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line."""
     parser = argparse.ArgumentParser(
         prog="nianbao", description="政府信息公开工作年度报告：解析、检查、生成与汇总 (parse, check, render, corpus)"
     )
@@ -27,14 +26,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     check.add_parsers(sub)
     misc.add_parsers(sub)
     render.add_parser(sub)
-    args = sys.argv[1:] if argv is None else argv
-    corpus.add_parser(sub, wanted="corpus" in args)
+    corpus.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser(argv).parse_args(argv)
+        args = build_parser().parse_args(argv)
         return int(args.func(args))
     except MissingExtraError as e:
         print(e.line(), file=sys.stderr)

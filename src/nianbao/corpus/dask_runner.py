@@ -24,7 +24,7 @@ class DaskRunner:
         threads = sum(self.client.nthreads().values()) or 1
         self.slots = 2 * threads
 
-    def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future:
+    def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
         # pure=False: the same file submitted twice (e.g. --force) is computed again
         return self.client.submit(fn, arg, pure=False)
 
@@ -32,7 +32,7 @@ class DaskRunner:
         done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
         return set(done), set(rest)
 
-    def result(self, future: Future) -> Any:
+    def result(self, future: Future[Any]) -> Any:
         try:
             return future.result()
         finally:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -22,25 +23,26 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     create_engine,
     delete,
     event,
     insert,
+    inspect,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, CursorResult, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from nianbao.corpus import DEFAULT_URL as DEFAULT_URL  # re-exported: the URL every corpus function defaults to
 from nianbao.corpus.worker import Cell, StoredReport
-from nianbao.errors import NianbaoError
+from nianbao.errors import E_DB, NianbaoError
 from nianbao.report import Finding, Report, Source
 
-DEFAULT_URL = "sqlite:///nianbao.sqlite"
 # not in errors.py: the database named by --db cannot be opened or reached
-E_DB = "E_DB"
 SCOPE_REPORT = "report"
 SCOPE_CROSSYEAR = "crossyear"
 
@@ -106,7 +108,7 @@ class ValueRow(Base):
     """
 
     __tablename__ = "values"
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -140,10 +142,10 @@ class FindingRow(Base):
     place: Mapped[str | None] = mapped_column(Text, nullable=True)  # Finding.where
 
 
-files = FileRow.__table__
-reports = ReportRow.__table__
-values = ValueRow.__table__
-findings = FindingRow.__table__
+files = cast(Table, FileRow.__table__)
+reports = cast(Table, ReportRow.__table__)
+values = cast(Table, ValueRow.__table__)
+findings = cast(Table, FindingRow.__table__)
 
 
 def engine_url(url: str) -> str:
@@ -172,20 +174,42 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def open_db(url: str = DEFAULT_URL) -> Engine:
-    """An engine on the database at ``url``, its schema brought up to date first."""
+def open_db(url: str = DEFAULT_URL, *, create: bool = True) -> Engine:
+    """An engine on the database at ``url``, its schema brought up to date first.
+
+    ``create=False`` is for the read paths (export, statistics): a database that does not
+    exist, or holds no corpus, is an error there, never a new empty database left behind."""
     from nianbao.corpus.migrations import upgrade
 
     try:
         engine = make_engine(url)
+        if not create:
+            _must_hold_corpus(engine, url)
         upgrade(engine)
     except (ArgumentError, OperationalError, NoSuchModuleError) as e:
         raise NianbaoError(E_DB, f"无法打开数据库 {url}：{str(e).splitlines()[0]}") from None
     return engine
 
 
+def _must_hold_corpus(engine: Engine, url: str) -> None:
+    u = make_url(engine_url(url))
+    on_disk = u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:")
+    if on_disk and not Path(str(u.database)).is_file():
+        raise NianbaoError(E_DB, f"数据库不存在：{u.database}（请先用 corpus ingest 建立语料库）")
+    if not inspect(engine).has_table("reports"):
+        engine.dispose()
+        raise NianbaoError(E_DB, f"数据库 {url} 中没有语料库（请先用 corpus ingest 建立）")
+
+
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    """The primary key the database gave the row just inserted."""
+    key = result.inserted_primary_key
+    assert key is not None, "an INSERT of one row has a primary key"
+    return int(key[0])
 
 
 def insert_file(
@@ -201,7 +225,7 @@ def insert_file(
         "error": error,
         "ingested_at": now(),
     }
-    return int(conn.execute(insert(files).values(row)).inserted_primary_key[0])
+    return _new_id(conn.execute(insert(files).values(row)))
 
 
 def insert_report(conn: Connection, file_id: int, report: Report, agency_norm: str | None, region: str | None) -> int:
@@ -220,7 +244,7 @@ def insert_report(conn: Connection, file_id: int, report: Report, agency_norm: s
         # nothing to link without an agency and a year
         "linked": agency_norm is None or report.year is None,
     }
-    report_id = int(conn.execute(insert(reports).values(row)).inserted_primary_key[0])
+    report_id = _new_id(conn.execute(insert(reports).values(row)))
     cells = [
         {"report_id": report_id, **Cell.of(key, value, report.provenance.get(key)).row()}
         for key, value in report.values.items()

@@ -14,6 +14,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -127,8 +128,13 @@ def _cells(conn: Connection, batch: list[Any]) -> dict[int, list[Any]]:
         out[row.report_id].append(row)
     for r in batch:
         order = cell_order(r.template)
-        out[r.id].sort(key=lambda c, o=order: (o.get(c.key, len(o)), c.key))
+        out[r.id].sort(key=partial(_cell_rank, order))
     return out
+
+
+def _cell_rank(order: dict[str, int], cell: Any) -> tuple[int, str]:
+    """A cell's place in its template's order; cells the template does not have come last."""
+    return (order.get(cell.key, len(order)), cell.key)
 
 
 def _typed(v: float | None, kind: str) -> int | float | None:
@@ -240,8 +246,8 @@ def _write_jsonl(path: Path, table: Table) -> None:
 
 
 def _write_parquet(path: Path, table: Table) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
     schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"label": c.label}) for c in table.columns])

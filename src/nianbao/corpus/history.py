@@ -87,9 +87,9 @@ def fix_years(stored: dict[int, StoredReport], targets: Iterable[int], first: di
             Cell.of(c.key, after.values[c.key], after.provenance[c.key]) for c in stored[rid].cells if c.key in keys
         ]
         by_key = {c.key: c for c in cells}
-        report = replace(stored[rid], cells=[by_key.get(c.key, c) for c in stored[rid].cells])
+        updated = replace(stored[rid], cells=[by_key.get(c.key, c) for c in stored[rid].cells])
         removed, added = _own_findings(before, after)
-        out[rid] = Fix(report, cells, removed, added)
+        out[rid] = Fix(updated, cells, removed, added)
     return out
 
 

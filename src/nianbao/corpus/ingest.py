@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from nianbao.corpus import db
+from nianbao.corpus import DEFAULT_URL, db
 from nianbao.corpus.agencies import agency, link
 from nianbao.corpus.pool import PoolRunner, Runner, WorkerCrash
 from nianbao.corpus.progress import Progress
 from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, process
-from nianbao.errors import E_IO, E_TOO_LARGE, NianbaoError
+from nianbao.errors import E_DB, E_IO, E_TOO_LARGE, NianbaoError
+from nianbao.files import iter_inputs
 from nianbao.readers import too_large
 from nianbao.readers.limits import Limits
 
@@ -56,8 +57,6 @@ class Summary:
 
 def scan(paths: Iterable[str]) -> list[Path]:
     """Every report file under the paths, in a stable order (the same rule as ``nianbao parse``)."""
-    from nianbao.cli import iter_inputs
-
     return list(iter_inputs(list(paths)))
 
 
@@ -141,10 +140,11 @@ def _run(runner: Runner, jobs: Iterator[Job]) -> Iterator[Outcome]:
             pending[runner.submit(process, job)] = job
             alone = True
         while not alone and not suspects and not exhausted and len(pending) < runner.slots:
-            job = next(jobs, None)
-            if job is None:
+            upcoming = next(jobs, None)
+            if upcoming is None:
                 exhausted = True
             else:
+                job = upcoming
                 pending[runner.submit(process, job)] = job
         if not pending:
             if exhausted and not suspects:
@@ -213,7 +213,7 @@ def make_runner(workers: int, scheduler: str | None, limits: Limits | None = Non
 
 def run(
     paths: Iterable[str],
-    url: str = db.DEFAULT_URL,
+    url: str = DEFAULT_URL,
     workers: int = 1,
     force: bool = False,
     scheduler: str | None = None,
@@ -230,7 +230,7 @@ def run(
         return ingest(paths, engine, runner, force, progress, limits)
     except SQLAlchemyError as e:  # read-only, locked past the busy timeout, disk full: the reason, no traceback
         detail = str(getattr(e, "orig", None) or e).splitlines()[0]
-        raise NianbaoError(db.E_DB, f"数据库无法写入（{detail}），已入库的报告保留") from None
+        raise NianbaoError(E_DB, f"数据库无法写入（{detail}），已入库的报告保留") from None
     finally:
         runner.close()
         engine.dispose()

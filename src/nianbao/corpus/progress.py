@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TaskProgressColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TaskID, TaskProgressColumn, TextColumn
 from rich.progress import Progress as RichProgress
 from rich.text import Text
 
@@ -19,7 +19,8 @@ from nianbao.errors import NianbaoError
 if TYPE_CHECKING:
     from rich.progress import Task
 
-    from nianbao.corpus.ingest import Outcome, Summary
+    from nianbao.corpus.ingest import Summary
+    from nianbao.corpus.worker import Outcome
 
 
 def duration_zh(seconds: float) -> str:
@@ -61,7 +62,7 @@ class Progress:
         self._start = 0.0
         self._last = 0.0
         self._bar: RichProgress | None = None
-        self._task = None
+        self._task: TaskID | None = None
         self._counts = ""
 
     @contextmanager

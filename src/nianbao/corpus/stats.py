@@ -171,7 +171,7 @@ def compute(engine: Engine, by: By | None = None) -> Stats:
             select(findings.c.rule, findings.c.severity, func.count(findings.c.report_id.distinct()))
             .group_by(findings.c.rule, findings.c.severity)
         ).all()
-    return Stats(by, lay, _ordered(groups, by), _rules(per_rule))
+    return Stats(by, lay, _ordered(groups, by), _rules([(str(r[0]), str(r[1]), int(r[2])) for r in per_rule]))
 
 
 def _ordered(groups: dict[str, Group], by: By | None) -> list[Group]:

@@ -46,7 +46,8 @@ def upgrade(engine: Engine) -> None:
 
 
 def main() -> None:
-    from nianbao.corpus.db import DEFAULT_URL, make_engine
+    from nianbao.corpus import DEFAULT_URL
+    from nianbao.corpus.db import make_engine
 
     ap = argparse.ArgumentParser(description="write a new migration from the difference between db.py and a database")
     ap.add_argument("message")

@@ -13,6 +13,8 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,7 +23,7 @@ down_revision: str | None = "0001"
 branch_labels: str | None = None
 depends_on: str | None = None
 
-COLUMNS = (
+COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("note", sa.Text()),
     ("candidates", sa.JSON(none_as_null=True)),
     ("candidates_complete", sa.Boolean()),
