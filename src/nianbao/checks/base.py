@@ -109,8 +109,8 @@ def report_template(report: Report) -> Template:
 
 
 def table_name(table: Table) -> str:
-    """表二 / 表三 / 表四: tables are numbered after the section that holds them."""
-    return f"表{CN_DIGITS[table.section]}"
+    """表二 / 表三 / 表四, as the template names the table."""
+    return table.name
 
 
 def rows_with(table: Table, *columns: str) -> list[Row]:

@@ -9,8 +9,6 @@ from nianbao.checks.base import template_keys
 from nianbao.report import Finding
 from nianbao.template import Template
 
-_TABLE_NO = {"active": "表二", "applications": "表三", "appeals": "表四"}
-
 
 def where(template: Template, finding: Finding) -> str | None:
     """The finding's place in words; None when it names no place."""
@@ -39,7 +37,7 @@ def _rows(template: Template, keys: list[str]) -> str:
     """Several cells: their table and, when they share one row or one column, that row or column."""
     table_key = keys[0].split(".")[0]
     table = template.table(table_key)
-    name = _TABLE_NO.get(table_key, "")
+    name = table.name
     rows = {k.split(".")[1] for k in keys}
     cols = {k.split(".")[2] for k in keys}
     if len(rows) == 1:

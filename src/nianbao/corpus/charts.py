@@ -73,7 +73,7 @@ def figure(stats: Stats) -> Figure:
     ax2.legend(fontsize="small", ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.12))
 
     bottoms = [0.0] * len(groups)
-    for col, label in lay.appeal_columns[:-1]:
+    for col, label in lay.appeal_result_columns():
         part = [sum(stats.appeal(g, row, col) for row, _ in lay.appeal_groups) for g in groups]
         ax3.bar(x, part, bottom=bottoms, label=label)
         bottoms = [b + p for b, p in zip(bottoms, part, strict=True)]

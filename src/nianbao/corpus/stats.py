@@ -21,8 +21,6 @@ from nianbao.template import Template, available, load
 By = Literal["year", "region", "agency"]
 ALL = "全部"
 UNKNOWN = "（不详）"
-APPLICATIONS = "applications"
-APPEALS = "appeals"
 
 
 @dataclass(frozen=True)
@@ -37,15 +35,23 @@ class Layout:
     partially_granted: str
     outcomes: dict[str, str]  # cell key (column total) → outcome label, for every template
     outcome_labels: list[str]
+    appeals: str  # the appeals table's key
     appeal_groups: list[tuple[str, str]]  # row key, label
     appeal_columns: list[tuple[str, str]]  # column key, label
+    appeal_results: tuple[str, ...]  # column keys of the results (all but the total)
+    appeal_decided: tuple[str, ...]  # column keys of the cases decided
+    appeal_corrected: str  # column key of the results corrected
+    appeal_total: str  # column key of the total
+
+    def appeal_result_columns(self) -> list[tuple[str, str]]:
+        """The appeals' result columns (key, label), the total left out."""
+        return [(c, label) for c, label in self.appeal_columns if c in self.appeal_results]
 
 
 def layout() -> Layout:
+    """The cells by their roles in the templates' ``roles`` (the newest template's names)."""
     newest = load(available()[0])
-    t3 = newest.table(APPLICATIONS)
-    rows = [r.key for r in t3.all_rows()]
-    total = t3.blocks[0].columns[-1].key
+    roles = newest.roles
     outcomes: dict[str, str] = {}
     labels: list[str] = []
     for version in available():
@@ -53,32 +59,36 @@ def layout() -> Layout:
             outcomes[key] = label
             if label not in labels:
                 labels.append(label)
-    t4 = newest.table(APPEALS)
+    appeals = newest.table(roles.appeals).blocks[0]
     return Layout(
-        received=f"{APPLICATIONS}.{rows[0]}.{total}",
-        carried_over=f"{APPLICATIONS}.{rows[1]}.{total}",
-        results_total=f"{APPLICATIONS}.{rows[-2]}.{total}",
-        carried_forward=f"{APPLICATIONS}.{rows[-1]}.{total}",
-        granted=f"{APPLICATIONS}.{rows[2]}.{total}",
-        partially_granted=f"{APPLICATIONS}.{rows[3]}.{total}",
+        received=roles.cell("received"),
+        carried_over=roles.cell("carried_over"),
+        results_total=roles.cell("results_total"),
+        carried_forward=roles.cell("carried_forward"),
+        granted=roles.cell("granted"),
+        partially_granted=roles.cell("partially_granted"),
         outcomes=outcomes,
         outcome_labels=labels,
-        appeal_groups=[(r.key, r.label) for r in t4.blocks[0].rows],
-        appeal_columns=[(c.key, c.label) for c in t4.blocks[0].columns],
+        appeals=roles.appeals,
+        appeal_groups=[(r.key, r.label) for r in appeals.rows],
+        appeal_columns=[(c.key, c.label) for c in appeals.columns],
+        appeal_results=roles.appeals_results,
+        appeal_decided=roles.appeals_decided,
+        appeal_corrected=roles.appeals_corrected,
+        appeal_total=roles.appeals_total,
     )
 
 
 def _outcomes(template: Template) -> dict[str, str]:
-    """The result rows of table 三 (between the two carried rows and the total), each under its
-    group's label, or its own label when it stands directly under “本年度办理结果”."""
-    t3 = template.table(APPLICATIONS)
-    rows = t3.all_rows()
-    total = t3.blocks[0].columns[-1].key
-    results = rows[2:-2]
-    top = results[0].group
-    return {
-        f"{t3.key}.{r.key}.{total}": ((r.head or r.label) if r.group == top else r.group or r.label) for r in results
-    }
+    """The template's result cells (role ``outcomes``), each under its row's group label, or its
+    own label when it stands directly under the results' heading (“本年度办理结果”)."""
+    results = template.roles.outcomes
+    top = template.row(results[0]).group
+    out: dict[str, str] = {}
+    for key in results:
+        r = template.row(key)
+        out[key] = (r.head or r.label) if r.group == top else r.group or r.label
+    return out
 
 
 @dataclass
@@ -122,15 +132,14 @@ class Stats:
         return g.get(self.layout.partially_granted) / total if total else None
 
     def appeal(self, g: Group, row: str, col: str) -> float:
-        return g.get(f"{APPEALS}.{row}.{col}")
+        return g.get(f"{self.layout.appeals}.{row}.{col}")
 
     def corrected_share(self, g: Group) -> float | None:
         """Of the appeals decided (all but pending), the share whose result was corrected."""
-        cols = [c for c, _ in self.layout.appeal_columns]
         decided = corrected = 0.0
         for row, _ in self.layout.appeal_groups:
-            decided += sum(self.appeal(g, row, c) for c in cols[:3])
-            corrected += self.appeal(g, row, cols[1])
+            decided += sum(self.appeal(g, row, c) for c in self.layout.appeal_decided)
+            corrected += self.appeal(g, row, self.layout.appeal_corrected)
         return corrected / decided if decided else None
 
 
@@ -138,7 +147,7 @@ def compute(engine: Engine, by: By | None = None) -> Stats:
     lay = layout()
     column = {"year": reports.c.year, "region": reports.c.region, "agency": reports.c.agency_norm}.get(by or "")
     keys = [lay.received, lay.carried_over, lay.results_total, lay.carried_forward, *lay.outcomes]
-    keys += [f"{APPEALS}.{r}.{c}" for r, _ in lay.appeal_groups for c, _ in lay.appeal_columns]
+    keys += [f"{lay.appeals}.{r}.{c}" for r, _ in lay.appeal_groups for c, _ in lay.appeal_columns]
     keys = list(dict.fromkeys(keys))
     groups: dict[str, Group] = {}
 
@@ -242,14 +251,14 @@ def outcome_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
 def appeal_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
     """行政复议、行政诉讼: the total of each kind, then all kinds by result, and the share corrected."""
     lay = stats.layout
-    total_col = lay.appeal_columns[-1][0]
+    total_col = lay.appeal_total
     head = [BY_ZH.get(stats.by or "", "范围"), *(label for _, label in lay.appeal_groups)]
-    head += [label for _, label in lay.appeal_columns[:-1]]
+    head += [label for _, label in lay.appeal_result_columns()]
     head.append("纠正率")
     rows = []
     for g in stats.groups:
         row = [g.name] + [_n(stats.appeal(g, key, total_col)) for key, _ in lay.appeal_groups]
-        row += [_n(sum(stats.appeal(g, r, c) for r, _ in lay.appeal_groups)) for c, _ in lay.appeal_columns[:-1]]
+        row += [_n(sum(stats.appeal(g, r, c) for r, _ in lay.appeal_groups)) for c, _ in lay.appeal_result_columns()]
         rows.append([*row, _pct(stats.corrected_share(g))])
     return head, rows
 

@@ -59,6 +59,7 @@ class ColumnGroup:
 @dataclass(frozen=True)
 class Table:
     key: str
+    name: str  # 表二: as reports and messages name the table
     section: int
     title: str
     layout: str  # rows | flat
@@ -128,6 +129,22 @@ class CrossYear:
 
 
 @dataclass(frozen=True)
+class Roles:
+    """The cells the corpus statistics and charts read, by what they mean."""
+
+    cells: dict[str, str]  # role (received, granted, results_total …) → cell key
+    outcomes: tuple[str, ...]  # the result cells, in the table's order
+    appeals: str  # the table of reconsiderations and lawsuits
+    appeals_results: tuple[str, ...] = ()  # its columns of results (all but the total)
+    appeals_decided: tuple[str, ...] = ()  # its columns of decided cases (all but pending)
+    appeals_corrected: str = ""  # its column of results corrected
+    appeals_total: str = ""  # its column of the total
+
+    def cell(self, role: str) -> str:
+        return self.cells[role]
+
+
+@dataclass(frozen=True)
 class Template:
     version: str
     name: str
@@ -139,6 +156,7 @@ class Template:
     tables: tuple[Table, ...]
     relations: tuple[Relation, ...]
     cross_year: tuple[CrossYear, ...] = ()
+    roles: Roles = field(default_factory=lambda: Roles({}, (), ""), compare=False)
     raw: dict[str, Any] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
     def table(self, key: str) -> Table:
@@ -158,12 +176,11 @@ class Template:
 
     def describe(self, key: str) -> str:
         """Chinese location of a cell, e.g. 表三“一、本年新收…”行“自然人”列."""
-        table_no = {"active": "表二", "applications": "表三", "appeals": "表四"}.get(key.split(".")[0], "")
         t = self.table(key.split(".")[0])
         row, col = self.row(key), self.column(key)
         if t.layout == "flat":
-            return f"{table_no}“{row.label}”组“{col.label}”"
-        return f"{table_no}“{row.label}”行“{col.label}”列"
+            return f"{t.name}“{row.label}”组“{col.label}”"
+        return f"{t.name}“{row.label}”行“{col.label}”列"
 
     def equations(self) -> list[Equation]:
         out: list[Equation] = []
@@ -222,6 +239,30 @@ def _cross_year(d: dict[str, Any], tables: tuple[Table, ...]) -> tuple[CrossYear
     return tuple(out)
 
 
+def _roles(d: dict[str, Any], tables: tuple[Table, ...]) -> Roles:
+    """The template's ``roles``, every cell checked against its tables (a typo fails at load)."""
+    spec = dict(d.get("roles") or {})
+    if not spec:
+        return Roles({}, (), "")
+    keys = {k for t in tables for *_, k in t.cells()}
+    outcome = spec.pop("outcomes")
+    appeal = spec.pop("appeals")
+    appeals = str(appeal["table"])
+    table = next(t for t in tables if t.key == outcome["table"])
+    rows = _expand(tuple(outcome["rows"]), [r.key for r in table.all_rows()])
+    outcomes = tuple(f"{table.key}.{r}.{outcome['column']}" for r in rows)
+    cells = {str(role): str(key) for role, key in spec.items()}
+    unknown = sorted(k for k in (*cells.values(), *outcomes) if k not in keys)
+    appeal_table = next((t for t in tables if t.key == appeals), None)
+    columns = [c.key for c in appeal_table.blocks[0].columns] if appeal_table else []
+    results = tuple(_expand(tuple(appeal["results"]), columns)) if columns else ()
+    decided = tuple(_expand(tuple(appeal["decided"]), columns)) if columns else ()
+    single = (str(appeal["corrected"]), str(appeal["total"]))
+    if unknown or not columns or any(c not in columns for c in single):
+        raise ValueError(f"template roles name cells or tables it does not have: {unknown or appeal}")
+    return Roles(cells, outcomes, appeals, results, decided, *single)
+
+
 def _expand(names: tuple[str, ...], order: list[str]) -> list[str]:
     out: list[str] = []
     for n in names:
@@ -256,6 +297,7 @@ def _row(d: dict[str, Any]) -> Row:
 def _table(d: dict[str, Any]) -> Table:
     return Table(
         key=d["key"],
+        name=d["name"],
         section=d["section"],
         title=d["title"],
         layout=d.get("layout", "rows"),
@@ -299,6 +341,7 @@ def from_dict(d: dict[str, Any]) -> Template:
             for r in d.get("relations", ())
         ),
         cross_year=_cross_year(d, tables),
+        roles=_roles(d, tables),
         raw=d,
     )
 

@@ -230,7 +230,7 @@ async def source(
     row: Annotated[int | None, Query(ge=0)] = None,
     context: Annotated[int, Query(ge=0, le=30)] = 4,
 ) -> SourceExcerpt:
-    from nianbao.web.source import excerpt
+    from nianbao.web.source import SourceLine, excerpt
 
     state = _state(request)
     meta = state.store.meta(upload) if TOKEN.match(upload) else None
@@ -241,10 +241,11 @@ async def source(
         data = state.store.data(upload)
         if data is None:
             raise NianbaoError(E_NOT_FOUND, "找不到该上传文件（可能已过期，请重新上传）")
-        lines = await run_in_threadpool(
+        read: list[SourceLine] = await run_in_threadpool(
             state.pool.run, "source", (data, state.limits.reader), state.limits.parse_timeout_s
         )
-        state.store.save_lines(upload, lines)
+        state.store.save_lines(upload, read)
+        lines = read
     loc = {k: v for k, v in {"line": line, "page": page, "table": table, "row": row}.items() if v is not None}
     part = excerpt(lines, loc, context)
     return SourceExcerpt(
@@ -357,7 +358,7 @@ async def corpus_stats(
 
 def stats_out(s: Stats) -> StatsOut:
     lay = s.layout
-    total = lay.appeal_columns[-1][0]
+    total = lay.appeal_total
     return StatsOut(
         by=s.by,
         groups=[
