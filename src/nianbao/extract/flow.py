@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nianbao.document import Document, Grid, Loc, Paragraph
 from nianbao.extract.normalize import DROPPED, norm_chars
@@ -23,8 +24,9 @@ _RULES = re.compile(r"\s*[|│┃]\s*")
 _BORDER = re.compile(r"^[|│┃]|[|│┃]$")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One word or cell of a line (a tuple: the flow holds hundreds of them)."""
+
     text: str
     loc: Loc
     line: int  # index into Flow.lines
@@ -83,7 +85,10 @@ def _split_line(text: str) -> tuple[list[str], bool]:
 
 def _display_width(text: str) -> int:
     """Columns a terminal or a text layout gives the text: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    widths = list(map(unicodedata.east_asian_width, text))
+    return len(text) + widths.count("W") + widths.count("F")
 
 
 def build(doc: Document) -> Flow:

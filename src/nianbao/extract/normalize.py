@@ -52,6 +52,7 @@ DROPPED = "\x1f"
 _KEEP_MAP = {c: (DROPPED if n is None else n) for c, n in _LABEL_MAP.items()}
 _WS_CHAR = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]")
 _NUMBERING_MARKS = "、，,．"
+_NUMBERING_MARK = re.compile(f"[{_NUMBERING_MARKS}]")
 
 
 def fold_width(text: str) -> str:
@@ -69,7 +70,7 @@ def norm_chars(text: str) -> str:
     """Per character of ``text``, its normalised form, or DROPPED where it is dropped (the result
     is as long as ``text``), so that a normalised string can be mapped back to positions in the original."""
     out = _WS_CHAR.sub(DROPPED, text.translate(_KEEP_MAP))
-    if not any(mark in out for mark in _NUMBERING_MARKS):
+    if not _NUMBERING_MARK.search(out):
         return out
     # a numbering mark after a digit (the last character kept before it) is the numbering dot
     chars = list(out)

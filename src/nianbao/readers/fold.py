@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 
 from nianbao.document import Block, Cell, Document, Paragraph
@@ -72,5 +73,14 @@ def _fold_block(block: Block) -> Block:
 
 def fold_document(doc: Document) -> Document:
     """The document with its text folded; a block or cell that changed keeps its text as ``raw``."""
-    doc.blocks = [_fold_block(b) for b in doc.blocks]
+    if _FOLDABLE.search("\n".join(_texts(doc))):  # one scan of the whole text: most have nothing to fold
+        doc.blocks = [_fold_block(b) for b in doc.blocks]
     return doc
+
+
+def _texts(doc: Document) -> Iterator[str]:
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+        else:
+            yield from (c.text for row in block.rows for c in row)

@@ -30,6 +30,8 @@ _DAMAGED_SHARE = 0.002
 _DAMAGED_MAX = 200
 REPLACEMENT = "\ufffd"
 _CONTROL_OK = frozenset("\t\n\r\f\v\x1b")
+# control bytes that text does not hold (white space and ESC are text)
+_BINARY_BYTES = bytes(b for b in range(32) if b < 9 or (13 < b < 32 and b != 27))
 
 
 def _ordinary(ch: str) -> bool:
@@ -168,7 +170,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample and _utf16_without_bom(sample, final=False) is not None:
         return False
-    bad = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
+    bad = len(sample) - len(sample.translate(None, _BINARY_BYTES))
     return bad / len(sample) > 0.02
 
 
