@@ -1,6 +1,7 @@
 """Readers: bytes → Document. The format is told by the bytes, not the file name.
 
-Each reader module has ``read(data: bytes, limits: Limits) -> Document``; modules are
+Each reader module has ``read(data: bytes, limits: Limits) -> Document`` (the Protocol
+``nianbao.readers.base.Reader``); modules are
 imported when first needed, so that a heavy library (PDF, OCR) costs nothing to a
 run that never meets its format.
 """
@@ -8,9 +9,11 @@ run that never meets its format.
 from __future__ import annotations
 
 import importlib
+from typing import cast
 
 from nianbao.document import Document
 from nianbao.errors import E_EMPTY, E_TOO_LARGE, E_UNSUPPORTED, NianbaoError
+from nianbao.readers.base import Reader
 from nianbao.readers.detect import detect
 from nianbao.readers.fold import fold_document
 from nianbao.readers.limits import Limits
@@ -47,4 +50,5 @@ def read(data: bytes, limits: Limits | None = None) -> Document:
     module = READERS.get(fmt)
     if module is None:
         raise NianbaoError(E_UNSUPPORTED, f"不支持的文件格式（{fmt}）")
-    return fold_document(importlib.import_module(module).read(data, limits))
+    reader = cast(Reader, importlib.import_module(module))
+    return fold_document(reader.read(data, limits))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from nianbao.document import Document
 from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_TIMEOUT, E_UNSUPPORTED, NianbaoError
+from nianbao.readers.base import Reader
 from nianbao.readers.limits import Limits
 
 _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -83,7 +84,7 @@ def _odf_kind(data: bytes) -> tuple[str, str]:
 
 
 def _ole_kind(data: bytes) -> tuple[str, str]:
-    import olefile
+    import olefile  # type: ignore[import-untyped]
 
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
@@ -175,7 +176,8 @@ def read(data: bytes, limits: Limits) -> Document:
 
     fmt, target = kind(data)
     converted = convert(data, fmt, target, limits.timeout_s)
-    doc = (docx if target == _WORD else xlsx).read(converted, limits)
+    reader: Reader = docx if target == _WORD else xlsx
+    doc = reader.read(converted, limits)
     doc.format = fmt
     doc.meta["converted_by"] = "libreoffice"
     return doc
