@@ -53,3 +53,29 @@ def test_command_without_its_extra(argv: list[str]) -> None:
     assert run.returncode == 2, run.stderr
     assert f"nianbao[{extra}]" in run.stderr and "(E_EXTRA)" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_image_without_ocr_extra_names_the_extra(tmp_path: Path) -> None:
+    from PIL import Image
+
+    image = tmp_path / "scan.png"
+    Image.new("RGB", (200, 100), "white").save(image)
+    run = run_without(
+        "rapidocr_onnxruntime", f"from nianbao.cli import main\nraise SystemExit(main(['parse', {str(image)!r}]))\n"
+    )
+    assert run.returncode == 1, run.stderr
+    assert f"{image}: 图片文件需要文字识别（OCR）；" in run.stderr
+    assert "nianbao[ocr]" in run.stderr and "(E_EXTRA)" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_scanned_pdf_without_ocr_extra_names_the_extra(tmp_path: Path) -> None:
+    from PIL import Image
+
+    pdf = tmp_path / "scan.pdf"
+    Image.new("RGB", (600, 800), "white").save(pdf, "PDF")
+    run = run_without(
+        "rapidocr_onnxruntime", f"from nianbao.cli import main\nraise SystemExit(main(['parse', {str(pdf)!r}]))\n"
+    )
+    assert run.returncode == 1, run.stderr
+    assert "PDF 没有文字层（可能是扫描件），需要文字识别（OCR）；" in run.stderr
+    assert "nianbao[ocr]" in run.stderr and "(E_EXTRA)" in run.stderr

@@ -24,10 +24,14 @@ from nianbao.readers.limits import Limits
 
 
 @pytest.fixture(autouse=True)
-def no_leftovers() -> Iterator[None]:
-    before = set(os.listdir(tempfile.gettempdir()))
+def no_leftovers(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Nothing is left in the temporary folder: a private one per test (TMPDIR for the converters
+    too), so that other programs writing to /tmp cannot make the test fail."""
+    private = tmp_path_factory.mktemp("tmpdir")
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     yield
-    assert set(os.listdir(tempfile.gettempdir())) == before
+    assert sorted(os.listdir(private)) == []
 
 
 def _code(data: bytes, limits: Limits | None = None) -> str:

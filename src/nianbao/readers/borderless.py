@@ -259,8 +259,8 @@ def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], p
                 label_placed = True
             box = round_box(block.box) if block else None
             cells.append(Cell(block.text if block else "", Loc(page=page, row=r, col=k, bbox=box)))
-        for a, b in columns:
-            ws = [w for w in words[i] if w.x1 > left and a <= (w.x0 + w.x1) / 2 <= b]
+        for col_left, col_right in columns:
+            ws = [w for w in words[i] if w.x1 > left and col_left <= (w.x0 + w.x1) / 2 <= col_right]
             box = round_box((ws[0].x0, ws[0].top, ws[-1].x1, ws[-1].bottom)) if ws else None
             cells.append(Cell(" ".join(w.text for w in ws), Loc(page=page, row=r, col=len(cells), bbox=box),
                               confidence=min_conf(g for w in ws for g in w.glyphs)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from lxml import etree
 
@@ -42,7 +43,7 @@ def _val(el: etree._Element | None, name: str) -> str | None:
         if _is_w(child, name):
             for k, v in child.attrib.items():
                 if etree.QName(k).localname == "val":
-                    return v
+                    return cast(str, v)  # lxml gives str attribute values (lxml-stubs say str | bytes)
             return ""
     return None
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from lxml import etree
 
@@ -21,6 +23,17 @@ from nianbao.readers.limits import Limits
 from nianbao.readers.text import decode, looks_binary, normalize_newlines
 
 Element = etree._Element
+
+
+def _line(el: Element) -> int | None:
+    """The element's start line in the source (lxml-stubs leave ``sourceline`` untyped)."""
+    return cast("int | None", el.sourceline)
+
+
+def _texts(el: Element) -> Iterator[str]:
+    """``el.itertext()``: an HTML tree parsed from text holds only str (lxml-stubs say str | bytes)."""
+    return cast("Iterator[str]", el.itertext())
+
 
 MAX_GRID_CELLS = 200_000  # a table larger than this is hostile, not a report
 LAYOUT_CELL_CHARS = 500  # a cell with more text than this holds an article, not a datum
@@ -174,7 +187,8 @@ class _Page:
     def measure(cls, root: Element) -> _Page:
         page = cls()
         page.total = page._measure(root)
-        cur = root.find("body") if root.find("body") is not None else root
+        body = root.find("body")
+        cur = body if body is not None else root
         while True:
             nxt = next((c for c in cur if page.size.get(c, 0) >= 0.6 * page.total), None)
             if nxt is None:
@@ -305,7 +319,7 @@ def _grid(rows: list[list[Element]], table_no: int, line: int | None) -> Grid | 
             text = _cell_text(cell)
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    slots.setdefault((r + dr, c + dc), _Slot(text, cell.sourceline, dr == 0 and dc == 0))
+                    slots.setdefault((r + dr, c + dc), _Slot(text, _line(cell), dr == 0 and dc == 0))
             c += colspan
     if not slots:
         return None
@@ -373,10 +387,11 @@ class _Walker:
         tag = _tag(el)
         if tag is None:
             return
-        if el.sourceline:
-            self.cursor = el.sourceline
+        line = _line(el)
+        if line:
+            self.cursor = line
         if _invisible(el) or self.page.is_chrome(el, tag):
-            self.cursor += sum(t.count("\n") for t in el.itertext())
+            self.cursor += sum(t.count("\n") for t in _texts(el))
             return
         if tag == "br":
             self.flush()
@@ -414,12 +429,12 @@ class _Walker:
         if caption is not None:
             text = _cell_text(caption).replace("\n", " ")
             if text:
-                self.blocks.append(Paragraph(text, Loc(line=caption.sourceline)))
-        grid = _grid(rows, self.tables, el.sourceline)
+                self.blocks.append(Paragraph(text, Loc(line=_line(caption))))
+        grid = _grid(rows, self.tables, _line(el))
         if grid is not None:
             self.blocks.append(grid)
             self.tables += 1
-        self.cursor = (el.sourceline or self.cursor) + sum(t.count("\n") for t in el.itertext())
+        self.cursor = (_line(el) or self.cursor) + sum(t.count("\n") for t in _texts(el))
 
 
 def _cell_text_raw(el: Element) -> str:
@@ -438,7 +453,7 @@ def _cell_text_raw(el: Element) -> str:
 def _title(root: Element) -> str | None:
     for el in root.iter("title"):
         if not any(_tag(a) == "svg" for a in el.iterancestors()):
-            text = _HTML_SPACE.sub(" ", "".join(el.itertext())).strip(_EDGE_SPACE)
+            text = _HTML_SPACE.sub(" ", "".join(_texts(el))).strip(_EDGE_SPACE)
             if text:
                 return text
     return None

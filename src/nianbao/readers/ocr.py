@@ -22,8 +22,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from nianbao.document import Document
-from nianbao.errors import E_CORRUPT, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, NianbaoError
-from nianbao.readers.layout import Glyph, PageContent, TableBuild, assemble, build_table, group_lines
+from nianbao.errors import E_CORRUPT, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, MissingExtraError, NianbaoError, missing_extra
+from nianbao.readers.layout import BBox, Glyph, PageContent, TableBuild, assemble, build_table, group_lines
 from nianbao.readers.limits import Limits
 
 if TYPE_CHECKING:
@@ -39,13 +39,20 @@ _LOCK = threading.Lock()  # one engine per process; onnxruntime sessions are not
 
 def available() -> bool:
     """OCR runs unless switched off (NIANBAO_OCR=0) or the engine is not installed."""
+    return unavailable("") is None
+
+
+def unavailable(needed_by: str) -> NianbaoError | None:
+    """Why OCR cannot run (None when it can), for a file that ``needed_by`` describes: switched off
+    (E_NO_TEXT), or the ``ocr`` extra not installed (E_EXTRA, naming the pip command)."""
     if os.environ.get("NIANBAO_OCR", "1").lower() in ("0", "off", "false", "no"):
-        return False
+        return NianbaoError(E_NO_TEXT, f"{needed_by}，但文字识别已关闭（NIANBAO_OCR=0）")
     try:
-        import rapidocr_onnxruntime  # noqa: F401
+        import rapidocr_onnxruntime  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
-        return False
-    return True
+        extra = missing_extra("ocr", "rapidocr_onnxruntime")
+        return MissingExtraError(extra.code, f"{needed_by}；{extra.reason}")
+    return None
 
 
 @cache
@@ -120,6 +127,12 @@ def _table_cells(binary: np.ndarray) -> list[list[tuple[float, float, float, flo
     return cells_to_tables(cells)
 
 
+def _scaled(box: BBox, scale: float) -> BBox:
+    """A box in pixels, in the page's units."""
+    x0, top, x1, bottom = box
+    return (x0 * scale, top * scale, x1 * scale, bottom * scale)
+
+
 def page_content(image: Image.Image, number: int, scale: float) -> PageContent:
     """OCR one page image. ``scale`` turns pixels into the page's units (points)."""
     import cv2
@@ -135,7 +148,7 @@ def page_content(image: Image.Image, number: int, scale: float) -> PageContent:
         glyphs.append(Glyph(text, min(xs) * scale, min(ys) * scale, max(xs) * scale, max(ys) * scale, conf))
     tables: list[TableBuild] = []
     for cells in _table_cells(binary):
-        table = build_table([tuple(v * scale for v in c) for c in cells], glyphs, number)
+        table = build_table([_scaled(c, scale) for c in cells], glyphs, number)
         if table is not None:
             _reread_cells(table, rgb, binary, scale)
             tables.append(table)
@@ -219,7 +232,7 @@ def read(data: bytes, limits: Limits) -> Document:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))  # the header only: nothing decoded yet
         check_pixels(img.width, img.height, limits)
-        frames = []
+        frames: list[Image.Image] = []
         for f in ImageSequence.Iterator(img):  # each frame's size from its header, before it is decoded
             check_pixels(f.width, f.height, limits)
             if len(frames) >= limits.max_pages:
@@ -233,8 +246,9 @@ def read(data: bytes, limits: Limits) -> Document:
         raise NianbaoError(E_CORRUPT, f"图片文件已损坏或不完整（{type(e).__name__}）") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-    if not available():
-        raise NianbaoError(E_NO_TEXT, "图片文件需要文字识别（OCR），但文字识别不可用")
+    why = unavailable("图片文件需要文字识别（OCR）")
+    if why is not None:
+        raise why
     dpi = img.info.get("dpi", (RENDER_DPI, RENDER_DPI))[0] or RENDER_DPI
     pages = read_images(frames, limits, 72.0 / float(dpi))
     blocks = assemble(pages)

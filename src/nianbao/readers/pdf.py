@@ -13,11 +13,11 @@ import enum
 import threading
 import time
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as raw
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2.raw as raw  # type: ignore[import-untyped]
 
 from nianbao.document import Document
-from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_NO_TEXT, E_TIMEOUT, E_TOO_LARGE, NianbaoError
+from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_TIMEOUT, E_TOO_LARGE, NianbaoError
 from nianbao.readers import ocr, pdfium_page, settings
 from nianbao.readers.layout import (
     Glyph,
@@ -107,7 +107,8 @@ def _ocr_pages(data: bytes, indices: list[int], limits: Limits) -> list[PageCont
                 try:
                     page = doc[i]
                     try:
-                        ocr.check_pixels(*(v * ocr.RENDER_DPI / 72 for v in page.get_size()), limits)
+                        width, height = page.get_size()
+                        ocr.check_pixels(width * ocr.RENDER_DPI / 72, height * ocr.RENDER_DPI / 72, limits)
                         image = page.render(scale=ocr.RENDER_DPI / 72).to_pil()
                     finally:
                         page.close()
@@ -165,9 +166,10 @@ def read(data: bytes, limits: Limits) -> Document:
         scanned, pages = list(range(count)), []
     meta = {"pages": str(count)}
     if scanned:
-        if not ocr.available():
+        why = ocr.unavailable("PDF 没有文字层（可能是扫描件），需要文字识别（OCR）")
+        if why is not None:
             if not pages:
-                raise NianbaoError(E_NO_TEXT, "PDF 没有文字层（可能是扫描件），且文字识别（OCR）不可用")
+                raise why
             meta["pages_without_text"] = ",".join(str(i + 1) for i in scanned)
         else:
             pages.extend(_ocr_pages(data, scanned, limits))

@@ -11,8 +11,8 @@ import ctypes
 from collections.abc import Iterator
 from typing import Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as raw
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
+import pypdfium2.raw as raw  # type: ignore[import-untyped]
 
 from nianbao.readers import settings
 from nianbao.readers.layout import Glyph
@@ -81,7 +81,8 @@ def _compose(a: Matrix, b: Matrix) -> Matrix:
 
 def has_marks(page: pdfium.PdfPage) -> bool:
     """Anything drawn on the page at all (a page without is blank, not a scan)."""
-    return raw.FPDFPage_CountObjects(page) > 0
+    count: int = raw.FPDFPage_CountObjects(page)
+    return count > 0
 
 
 def rules(page: pdfium.PdfPage) -> list[dict[str, float | str]]:
