@@ -72,8 +72,8 @@ def print_template(template: Template) -> None:
     console.print("章节：" + "；".join(f"{s.no}. {s.title}" for s in template.sections))
     for table in template.tables:
         rt = RichTable(title=f"{table.title}（{table.key}.*）")
-        for col in ("行 ROW", "标签", "列 COL", "单元格键"):
-            rt.add_column(col)
+        for heading in ("行 ROW", "标签", "列 COL", "单元格键"):
+            rt.add_column(heading)
         for block, row, col, key in table.cells():
             rt.add_row(row.key, row.label if col == block.columns[0] else "", col.label, key)
         console.print(rt)

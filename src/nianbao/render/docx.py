@@ -92,7 +92,7 @@ def _cell_margins(table: DocxTable, twips: int) -> None:
 
 def _table(doc: docx.document.Document, t: FilledTable) -> DocxTable:
     lay = t.layout
-    table = doc.add_table(rows=len(lay.rows), cols=lay.width)
+    table: DocxTable = doc.add_table(rows=len(lay.rows), cols=lay.width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False

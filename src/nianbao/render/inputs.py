@@ -302,9 +302,9 @@ def from_previous(last: Draft, given: Draft | None = None) -> Draft:
         if any(k in last.missing for k in x.last_keys):
             base.missing.add(x.this_key)
             continue
-        carried = sum(last.values.get(k, 0) for k in x.last_keys)
+        last_total = sum(last.values.get(k, 0) for k in x.last_keys)
         change = sum(base.values.get(k, 0) for k in x.add) - sum(base.values.get(k, 0) for k in x.subtract)
-        base.values[x.this_key] = carried + change
+        base.values[x.this_key] = last_total + change
     return base
 
 

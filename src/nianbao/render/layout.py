@@ -154,8 +154,8 @@ def _stacked(table: Table, row_header: str) -> tuple[list[LayoutCell], int, int]
             cells.append(LayoutCell(r, 0, "header", block.label, colspan=width))
             r += 1
         cells.append(LayoutCell(r, 0, "header", row_header))
-        for i, col, span in _spread(block, values):
-            cells.append(LayoutCell(r, 1 + i, "header", col, colspan=span))
+        for i, label, span in _spread(block, values):
+            cells.append(LayoutCell(r, 1 + i, "header", label, colspan=span))
         r += 1
         for row in block.rows:
             cells.append(LayoutCell(r, 0, "label", row.label))
@@ -212,13 +212,13 @@ def _nested(table: Table) -> tuple[list[LayoutCell], int, int]:
         r = 1
     seen: set[str] = set()
     for i, col in enumerate(block.columns):
-        group = grouped.get(col.key)
-        if group is None:
+        col_group = grouped.get(col.key)
+        if col_group is None:
             cells.append(LayoutCell(r, labels + i, "header", col.label, rowspan=header - r))
         else:
-            if group.label not in seen:
-                seen.add(group.label)
-                cells.append(LayoutCell(r, labels + i, "header", group.label, colspan=len(group.columns)))
+            if col_group.label not in seen:
+                seen.add(col_group.label)
+                cells.append(LayoutCell(r, labels + i, "header", col_group.label, colspan=len(col_group.columns)))
             cells.append(LayoutCell(r + 1, labels + i, "header", col.label))
     cells.append(LayoutCell(0, 0, "note", table.note or "", rowspan=header, colspan=labels))
 

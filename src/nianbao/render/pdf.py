@@ -11,7 +11,7 @@ from nianbao.render.html import render_html
 
 
 def render(content: Content) -> bytes:
-    import weasyprint
+    import weasyprint  # type: ignore[import-untyped]
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -69,7 +69,7 @@ def _info_sheet(ws: Worksheet, draft: Draft | None, version: str) -> None:
     template = load(version)
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 100
-    rows: list[tuple[str, object]] = [
+    rows: list[tuple[str, str | int | None]] = [
         (INFO_ROWS[0], draft.agency if draft else None),
         (INFO_ROWS[1], draft.year if draft else None),
         (INFO_ROWS[2], version),
@@ -111,7 +111,7 @@ def _sum_formula(cells: list[str]) -> str:
     parsed = [coordinate_from_string(a) for a in cells]
     cols = [c for c, _ in parsed]
     rows = [r for _, r in parsed]
-    idx = [range_boundaries(f"{a}:{a}")[0] for a in cells]
+    idx = [column_index_from_string(c) for c in cols]
     if len(set(rows)) == 1 and idx == list(range(idx[0], idx[0] + len(idx))):
         return f"=SUM({cells[0]}:{cells[-1]})"
     if len(set(cols)) == 1 and rows == list(range(rows[0], rows[0] + len(rows))):
