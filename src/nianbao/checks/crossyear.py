@@ -42,7 +42,8 @@ def pick_previous(report: Report, history: Iterable[Report]) -> Report | None:
     found = [r for r in history if r.year == report.year - 1]
     same = [r for r in found if report.agency and r.agency and same_agency(r.agency, report.agency)]
     unknown = [r for r in found if not (report.agency and r.agency)]
-    return (same or unknown or [None])[0]
+    chosen = same or unknown
+    return chosen[0] if chosen else None
 
 
 def check(ctx: Context) -> Iterator[Finding]:

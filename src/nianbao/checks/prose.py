@@ -105,7 +105,7 @@ def cn_int(text: str) -> int | None:
 
 @cache
 def _cn2an(text: str) -> int | None:
-    import cn2an  # imported on first use: it takes a quarter of a second to load
+    import cn2an  # type: ignore[import-untyped]  # imported on first use: it takes a quarter of a second to load
 
     try:
         value = cn2an.cn2an(text, "normal")

@@ -11,7 +11,7 @@ from typing import Any
 from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, load_data, table_name
 from nianbao.checks.prose import sentence_loc, sentences
 from nianbao.report import Finding
-from nianbao.template import Row, Table, available, load
+from nianbao.template import Row, Table, Template, available, load
 
 SECTIONS = Rule("struct.sections", "error", "六个部分齐全，顺序正确", "structure")
 TABLES = Rule("struct.tables", "error", "表二、表三、表四齐全，行列完整", "structure")
@@ -217,18 +217,16 @@ def _short(ctx: Context, key: str) -> str:
     return ctx.template.column(key).label if ctx.has_key(key) else key
 
 
+def _covers(template: Template, year: int) -> bool:
+    """Whether a template is the format for reports of this year."""
+    return template.year_from <= year and (template.year_to is None or year <= template.year_to)
+
+
 def _version(ctx: Context) -> Iterator[Finding]:
     t, year = ctx.template, ctx.report.year
     loc = _section_loc(ctx, 2)
     if year is not None and (year < t.year_from or (t.year_to is not None and year > t.year_to)):
-        expected = next(
-            (
-                load(v)
-                for v in available()
-                if load(v).year_from <= year and (load(v).year_to is None or year <= load(v).year_to)
-            ),
-            None,
-        )
+        expected = next((load(v) for v in available() if _covers(load(v), year)), None)
         should = f"应使用《{expected.name}》（{expected.basis}）" if expected else "不适用现有任何格式"
         yield VERSION.finding(
             f"本报告为{year}年度报告，{should}，但表格为《{t.name}》（{t.basis}，适用于{t.year_from}年起的报告）",
