@@ -160,13 +160,15 @@ def fill_sheet(ws: Worksheet, sheet: Sheet, preamble: Sequence[tuple[str, str]] 
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for row in sheet.rows:
         ws.append(list(row))
-    ws.freeze_panes = ws.cell(header + 1, 1)
+    ws.freeze_panes = ws.cell(header + 1, 1).coordinate
     ws.auto_filter.ref = f"A{header}:{get_column_letter(len(sheet.headers))}{max(ws.max_row, header)}"
     ws.print_title_rows = f"{header}:{header}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: every column on the page's width
+    page_setup = ws.sheet_properties.pageSetUpPr
+    assert page_setup is not None  # openpyxl gives every new sheet its PageSetupProperties
+    page_setup.fitToPage = True  # printed: every column on the page's width
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
     widths: list[float] = []

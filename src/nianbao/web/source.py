@@ -62,7 +62,8 @@ class Excerpt:
 
 
 def _is_focus(s: SourceLine, loc: dict[str, Any]) -> bool:
-    line, page, table, row = (loc.get(k) for k in ("line", "page", "table", "row"))
+    wanted: list[object] = [loc.get(k) for k in ("line", "page", "table", "row")]
+    line, page, table, row = wanted
     if page is not None and s.page is not None and s.page != page:
         return False
     if line is not None:
