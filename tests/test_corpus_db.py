@@ -131,3 +131,22 @@ def test_findings_keep_their_scope_and_where(tmp_path: Path) -> None:
     gaps = [f for f in stored if f.scope == "reading"]
     assert gaps and all(f.rule == "struct.unreadable" for f in gaps)
     assert {(f.rule, f.where) for f in gaps} == {(f.rule, f.where) for f in report.findings if f.scope == "reading"}
+
+
+def test_the_database_keeps_every_key_of_a_cells_provenance() -> None:
+    from nianbao.corpus.worker import PROVENANCE_FIELDS, Cell
+    from nianbao.report import Provenance
+
+    assert set(PROVENANCE_FIELDS) == set(Provenance.model_fields)
+    prov = Provenance(
+        raw="1 2",
+        status="unreadable",
+        loc={"line": 3},
+        note="n",
+        candidates=[{"a": 1}],
+        confidence=0.5,
+        basis="arithmetic",
+        basis_source="s",
+        candidates_complete=True,
+    )
+    assert Cell.of("k", None, prov).provenance() == prov

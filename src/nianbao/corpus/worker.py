@@ -97,32 +97,13 @@ class Cell(NamedTuple):
         """The cell of a parsed report (a value without provenance counts as read, or missing)."""
         if prov is None:
             return cls(key, value, "missing" if value is None else "ok", None, None)
-        return cls(
-            key,
-            value,
-            prov.status,
-            prov.raw,
-            prov.loc or None,
-            prov.note,
-            prov.candidates or None,
-            prov.candidates_complete,
-            prov.basis,
-            prov.basis_source,
-            prov.confidence,
-        )
+        stored = {name: getattr(prov, name) for name in PROVENANCE_FIELDS}
+        # empty as SQL NULL: most cells have neither
+        return cls(key, value, **{**stored, "loc": prov.loc or None, "candidates": prov.candidates or None})
 
     def provenance(self) -> Provenance:
-        return Provenance.model_construct(
-            raw=self.raw,
-            status=self.status,
-            loc=self.loc or {},
-            note=self.note,
-            candidates=self.candidates,
-            candidates_complete=self.candidates_complete,
-            basis=self.basis,
-            basis_source=self.basis_source,
-            confidence=self.confidence,
-        )
+        stored = {name: getattr(self, name) for name in PROVENANCE_FIELDS}
+        return Provenance.model_construct(**{**stored, "loc": self.loc or {}})
 
     def row(self) -> dict[str, Any]:
         """The columns of the ``values`` table (without the report's id)."""
@@ -186,3 +167,8 @@ def crossyear(pair: Pair) -> list[Finding]:
     rules = {r.id for r in RULES if r.family == "crossyear"}
     found = check_report(pair.report.report(), previous=pair.previous.report())
     return [f for f in found if f.rule in rules]
+
+
+# the provenance a cell keeps in the database: every key of the contract's Provenance, by the
+# same names (tests/test_corpus_db.py pins that none is left out)
+PROVENANCE_FIELDS = Cell._fields[2:]
