@@ -8,11 +8,12 @@ import re
 from nianbao.document import Document, Loc
 from nianbao.extract.cells import CellRead
 from nianbao.extract.flow import Flow, build
+from nianbao.extract.memo import per_object
 from nianbao.extract.meta import read_meta
 from nianbao.extract.sections import Heading, find_headings
 from nianbao.extract.tables import ExtraRow, read_table
 from nianbao.extract.version import detect_version
-from nianbao.report import Provenance, Report, Section, Source, YearInfo
+from nianbao.report import SCHEMA_ID, Provenance, Report, Section, Source, YearInfo
 from nianbao.template import Template
 
 
@@ -22,6 +23,7 @@ class _Text:
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
         self.text = "\n".join(flow.lines)
+        self.token_lines = [t.line for t in flow.tokens]
         self.starts: list[int] = []
         pos = 0
         for line in flow.lines:
@@ -34,13 +36,12 @@ class _Text:
     def norm_pos(self, offset: int) -> int:
         """The first position in Flow.norm of a token on or after the line holding ``offset``."""
         line = self.line_at(offset)
-        for t, tok in enumerate(self.flow.tokens):
-            if tok.line >= line:
-                # within the line, move past tokens that end before the offset
-                if tok.line == line and self._token_end(t) <= offset:
-                    continue
-                return self._norm_start(t, offset)
-        return len(self.flow.norm)
+        tokens = self.flow.tokens
+        t = bisect.bisect_left(self.token_lines, line)  # tokens stand in the order of their lines
+        # within the line, move past tokens that end before the offset
+        while t < len(tokens) and tokens[t].line == line and self._token_end(t) <= offset:
+            t += 1
+        return self._norm_start(t, offset) if t < len(tokens) else len(self.flow.norm)
 
     def _token_end(self, t: int) -> int:
         tok = self.flow.tokens[t]
@@ -82,15 +83,21 @@ def extract(doc: Document, source: Source) -> Report:
     template = guess.template
     cells, table_starts, extra_rows = _read_tables(flow, text, template, headings)
     sections = _sections(text, headings, table_starts)
-    values = {k: cells[k].value for k in template.cell_keys()}
-    provenance = {k: _provenance(cells[k]) for k in template.cell_keys()}
-    return Report(
+    keys = _cell_keys(template)
+    values = {k: cells[k].value for k in keys}
+    provenance = {k: _provenance(cells[k]) for k in keys}
+    # the models are built here from values that are already what they say: no validation, and every
+    # field given (model_construct would look up the defaults of the others, which costs more)
+    return Report.model_construct(
+        set(_REPORT_GIVEN),
+        schema_=SCHEMA_ID,
+        findings=[],
         source=source,
         title=meta.title,
         title_loc=_title_loc(flow, meta.title_line, shift),
         agency=meta.agency,
         year=meta.year,
-        year_info=YearInfo(
+        year_info=YearInfo.model_construct(
             value=meta.year, source=meta.year_source, title_year=meta.title_year, period_year=meta.period_year
         ),
         template=template.version,
@@ -166,7 +173,7 @@ def _sections(text: _Text, headings: list[Heading], table_starts: dict[int, int]
         loc = text.loc(h.start).to_dict()
         if lines:
             loc["lines"] = lines
-        out.append(Section(no=h.no, title=h.title.strip(), text=prose, loc=loc))
+        out.append(Section.model_construct(no=h.no, title=h.title.strip(), text=prose, loc=loc))
     return out
 
 
@@ -190,15 +197,35 @@ def _clean(text: _Text, start: int, end: int) -> tuple[str, list[int]]:
     return "\n".join(kept), (where if len(where) == len(kept) else [])
 
 
+@per_object
+def _cell_keys(template: Template) -> list[str]:
+    return template.cell_keys()
+
+
+# the fields a Report was given before it was built without validation (its fields set)
+_REPORT_GIVEN = frozenset(Report.model_fields) - {"schema_", "findings"}
+_PROVENANCE_FIELDS = frozenset(Provenance.model_fields)
+
+
 def _provenance(c: CellRead) -> Provenance:
-    return Provenance(
-        raw=c.raw,
-        status=c.status,
-        loc=c.loc.to_dict(),
-        note=c.note,
-        candidates=c.candidates,
-        confidence=c.confidence,
-        basis=c.basis,
-        basis_source=c.basis_source,
-        candidates_complete=c.candidates_complete,
-    )
+    """A cell's provenance, built as ``Provenance.model_construct`` builds it with every field given,
+    but without its per-field look-ups (a report has hundreds of cells; tests/test_extract_models.py
+    holds it to what validation builds)."""
+    p = Provenance.__new__(Provenance)
+    fields = {
+        "raw": c.raw,
+        "status": c.status,
+        "loc": c.loc.to_dict(),
+        "note": c.note,
+        # each cell its own copy, as validation made: a row's cells share one list of candidates
+        "candidates": [dict(x) for x in c.candidates] if c.candidates is not None else None,
+        "confidence": float(c.confidence) if c.confidence is not None else None,
+        "basis": c.basis,
+        "basis_source": c.basis_source,
+        "candidates_complete": c.candidates_complete,
+    }
+    object.__setattr__(p, "__dict__", fields)
+    object.__setattr__(p, "__pydantic_fields_set__", set(_PROVENANCE_FIELDS))
+    object.__setattr__(p, "__pydantic_extra__", None)
+    object.__setattr__(p, "__pydantic_private__", None)
+    return p

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from functools import cache
 
 from nianbao.document import Loc
@@ -21,7 +22,9 @@ from nianbao.template import Equation
 Reading = list[Piece]
 
 
-def readings(pieces: list[Piece], keys: list[str], eqs: list[Equation], unprinted: Loc | None = None) -> list[Reading]:
+def readings(
+    pieces: list[Piece], keys: list[str], eqs: Sequence[Equation], unprinted: Loc | None = None
+) -> list[Reading]:
     """Every way the pieces of a gap can be the cells ``keys`` of a row (bound by the row's own
     equations ``eqs``). ``unprinted`` (the row label's place) allows cells that the text did not
     print at all, where equations cover them."""
@@ -150,7 +153,7 @@ def split_readings(values: list[Piece], width: int) -> list[Reading]:
     return out
 
 
-def split_by_equations(run: Piece, keys: list[str], eqs: list[Equation]) -> list[Reading]:
+def split_by_equations(run: Piece, keys: list[str], eqs: Sequence[Equation]) -> list[Reading]:
     """A run of digits too long to try every cut, cut only where the row's equations hold. Cells
     are cut from the right, so that a total (printed last in its group) is known before its parts;
     what is left of each equation bounds the cells still to cut, and the ways to cut a prefix are

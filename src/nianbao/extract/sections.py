@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nianbao.extract.memo import per_object
 from nianbao.template import SectionDef, Template
 
 CN_NUMS = "一二三四五六七八九十"
@@ -43,6 +44,7 @@ def _title_pattern(title: str) -> str:
     return r"[ \t\u3000]*".join(parts)
 
 
+@per_object
 def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
     titles = "|".join(_title_pattern(t) for t in sorted(sec.titles, key=len, reverse=True))
     own = CN_NUMS[sec.no - 1]
@@ -55,6 +57,7 @@ def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return alone, inline
 
 
+@per_object
 def _reworded(sec: SectionDef) -> re.Pattern[str]:
     """A short line numbered with the section's own numeral, holding all its keywords."""
     own = CN_NUMS[sec.no - 1]

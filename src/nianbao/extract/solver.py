@@ -10,6 +10,7 @@ candidates. The search is exhaustive within ``SOLVER_STEPS``; past that nothing 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nianbao.extract.settings import MAX_SOLUTIONS, SOLVER_STEPS
@@ -45,7 +46,7 @@ class _Eq:
     rhs_open: list[str]
 
 
-def solve(segments: list[OpenSegment], fixed: dict[str, Value], equations: list[Equation]) -> Outcome:
+def solve(segments: list[OpenSegment], fixed: dict[str, Value], equations: Sequence[Equation]) -> Outcome:
     open_keys = {k for s in segments for k in s.keys}
     known = open_keys | fixed.keys()
     eqs: list[_Eq] = []

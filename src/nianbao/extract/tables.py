@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
 from nianbao.document import Loc
 from nianbao.extract.cells import ARITHMETIC, CellRead, cells_from, missing_cells, unreadable_cells
 from nianbao.extract.columns import anchors, place
 from nianbao.extract.flow import Flow
 from nianbao.extract.labels import Span, find_block, header_start, label_regex, row_regex
+from nianbao.extract.memo import per_object
 from nianbao.extract.normalize import norm_label
 from nianbao.extract.placement import in_order, weights
 from nianbao.extract.readings import Reading, readings, values_of
@@ -89,7 +90,7 @@ class _Open:
 def read_table(flow: Flow, table: Table, template: Template, start: int, end: int) -> TableRead:
     """The cells of one table found in Flow.norm[start:end], and where its labels are
     (the section's prose stops at the first; the next table is looked for after the last)."""
-    eqs = list(_table_equations(template, table.key))
+    eqs = _table_equations(template).get(table.key, ())
     if table.layout == "flat":
         rows, first_label, last = _flat_row(flow, table, start, end)
         _set_column_words(table, rows)
@@ -122,7 +123,7 @@ _OTHER_LABEL = re.compile(r"\d{1,2}\.[\u4e00-\u9fff]{2}")
 
 
 def _in_table_order(
-    flow: Flow, rows: list[RowRead], spans: list[Span | None], start: int, end: int, eqs: list[Equation]
+    flow: Flow, rows: list[RowRead], spans: list[Span | None], start: int, end: int, eqs: Sequence[Equation]
 ) -> dict[str, CellRead] | None:
     """The table's numbers taken in order as its cells, for text that pulled labels out of the
     table (converters' Markdown: wrapped labels as loose lines, rows of numbers without a label).
@@ -162,7 +163,7 @@ def _set_column_words(table: Table, rows: list[RowRead]) -> None:
         row.column_words = words
 
 
-@cache
+@per_object
 def _column_words(table: Table) -> frozenset[str]:
     """A table's column and column-group labels, normalised (worked out once per template table)."""
     return frozenset(
@@ -174,9 +175,13 @@ def _column_words(table: Table) -> frozenset[str]:
     ) | frozenset(norm_label(g.label) for g in table.column_groups)
 
 
-@cache
-def _table_equations(template: Template, table: str) -> tuple[Equation, ...]:
-    return tuple(e for e in template.equations() if e.table == table)
+@per_object
+def _table_equations(template: Template) -> dict[str, tuple[Equation, ...]]:
+    """Each table's equations (worked out once per template)."""
+    out: dict[str, list[Equation]] = {}
+    for e in template.equations():
+        out.setdefault(e.table, []).append(e)
+    return {table: tuple(found) for table, found in out.items()}
 
 
 def _cells(rows: list[RowRead]) -> dict[str, CellRead]:
@@ -299,7 +304,7 @@ def _on_label_line(row: RowRead) -> list[Piece] | None:
     return values if all(_line_of(p.loc) in row.label_lines for p in values) else None
 
 
-def _rejoin_wrapped(flow: Flow, rows: list[RowRead], eqs: list[Equation]) -> None:
+def _rejoin_wrapped(flow: Flow, rows: list[RowRead], eqs: Sequence[Equation]) -> None:
     """Rows whose numbers a narrow cell wrapped (the row does not read as printed) rejoined by
     column; a line of numbers that two rows would both need is given to neither."""
     joined: list[tuple[RowRead, list[Piece], frozenset[int]]] = []
@@ -321,7 +326,7 @@ def _rejoin_wrapped(flow: Flow, rows: list[RowRead], eqs: list[Equation]) -> Non
             row.cells = cells_from(row.keys, cells, "数字在窄单元格中折行，按列位置拼接，且符合勾稽关系", ARITHMETIC)
 
 
-def _reads_as_printed(row: RowRead, eqs: list[Equation]) -> bool:
+def _reads_as_printed(row: RowRead, eqs: Sequence[Equation]) -> bool:
     values = [p for p in row.pieces if p.kind not in ("blank", "break")]
     return (
         len(values) == len(row.keys)
@@ -335,7 +340,7 @@ def _empty_rows(rows: list[RowRead]) -> int:
     return sum(1 for r in rows if r.found and not any(p.kind in VALUE_KINDS for p in r.pieces))
 
 
-def _failures(rows: list[RowRead], eqs: list[Equation]) -> int:
+def _failures(rows: list[RowRead], eqs: Sequence[Equation]) -> int:
     """Equations that the certain cells break (a sign of a reading shifted by a row), plus cells left
     without a value."""
     cells = _cells(rows)
@@ -391,7 +396,7 @@ def _cut_extra_rows(table: Table, rows: list[RowRead]) -> list[ExtraRow]:
 # ---- deciding the cells --------------------------------------------------------------------------
 
 
-def _decide(rows: list[RowRead], eqs: list[Equation]) -> None:
+def _decide(rows: list[RowRead], eqs: Sequence[Equation]) -> None:
     """Rows read as printed first; the rest by the table's equations, jointly."""
     for row in rows:
         row.pieces = _without_column_numbers(row.pieces, len(row.keys))
@@ -477,24 +482,29 @@ def _drops_empty_cells(rows: list[RowRead]) -> bool:
     return aligned or zeros
 
 
-def _row_equations(keys: list[str], eqs: list[Equation]) -> list[Equation]:
-    return list(_equations_within(tuple(keys), tuple(eqs)))
-
-
-@cache
-def _equations_within(keys: tuple[str, ...], eqs: tuple[Equation, ...]) -> tuple[Equation, ...]:
+def _row_equations(keys: list[str], eqs: Sequence[Equation]) -> list[Equation]:
     """The equations all of whose cells are among ``keys`` (worked out once per row of a template)."""
-    ks = set(keys)
-    return tuple(e for e in eqs if set(e.lhs) | set(e.rhs) <= ks)
+    within = _rows_within(eqs)
+    found = within.get(tuple(keys))
+    if found is None:
+        ks = set(keys)
+        found = within[tuple(keys)] = tuple(e for e in eqs if set(e.lhs) | set(e.rhs) <= ks)
+    return list(found)
 
 
-def _covered(keys: list[str], eqs: list[Equation]) -> bool:
+@per_object
+def _rows_within(eqs: Sequence[Equation]) -> dict[tuple[str, ...], tuple[Equation, ...]]:
+    """A table's equations that lie within a row, by the row's cells (filled as rows are met)."""
+    return {}
+
+
+def _covered(keys: list[str], eqs: Sequence[Equation]) -> bool:
     """Every cell of the row takes part in one of its own equations."""
     inside = {k for e in eqs for k in (*e.lhs, *e.rhs)}
     return bool(eqs) and all(k in inside for k in keys)
 
 
-def _satisfies(values: dict[str, int | float], eqs: list[Equation]) -> bool:
+def _satisfies(values: dict[str, int | float], eqs: Sequence[Equation]) -> bool:
     for e in eqs:
         if (
             all(k in values for k in (*e.lhs, *e.rhs))
@@ -511,7 +521,7 @@ def _distinct(rs: list[Reading]) -> list[Reading]:
     return list(seen.values())
 
 
-def _resolve_row(row: RowRead, eqs: list[Equation], unprinted: bool, orderly: bool) -> _Open | None:
+def _resolve_row(row: RowRead, eqs: Sequence[Equation], unprinted: bool, orderly: bool) -> _Open | None:
     """Decide a row on its own where it can be; else hand its readings to the table."""
     width = len(row.keys)
     if not row.found:
@@ -603,7 +613,7 @@ def _words_first(pieces: list[Piece]) -> bool:
 
 
 def _take_single(
-    row: RowRead, pieces: list[Piece], chosen: Reading, eqs: list[Equation], chose: bool, shown: str, orderly: bool
+    row: RowRead, pieces: list[Piece], chosen: Reading, eqs: Sequence[Equation], chose: bool, shown: str, orderly: bool
 ) -> None:
     """The one reading of a row: taken, unless nothing verifies a reading that needed verifying.
     A row read as printed whose own equations fail is the report's fault only where the text is in
@@ -691,7 +701,7 @@ def _is_column_word(text: str, words: frozenset[str]) -> bool:
     return len(t) >= 2 and any(t in w or w in t for w in words)
 
 
-def _solve_open(rows: list[RowRead], open_rows: list[_Open], eqs: list[Equation]) -> None:
+def _solve_open(rows: list[RowRead], open_rows: list[_Open], eqs: Sequence[Equation]) -> None:
     """Rows with several readings: every cell on which all joint solutions agree is taken. Rows
     that no equation links are solved apart, so that one row's choices do not multiply another's."""
     fixed = {k: c.value for r in rows for k, c in r.cells.items() if c.value is not None}
@@ -702,7 +712,7 @@ def _solve_open(rows: list[RowRead], open_rows: list[_Open], eqs: list[Equation]
             _settle(o, seg, [o.readings[i] for i in sorted(used)], outcome)
 
 
-def _linked(open_rows: list[_Open], eqs: list[Equation]) -> list[list[_Open]]:
+def _linked(open_rows: list[_Open], eqs: Sequence[Equation]) -> list[list[_Open]]:
     """The open rows in groups that equations link (directly or through one another)."""
     owner = {k: i for i, o in enumerate(open_rows) for k in o.row.keys}
     parent = list(range(len(open_rows)))
@@ -742,7 +752,7 @@ def _settle(o: _Open, seg: OpenSegment, solutions: list[Reading], outcome: Outco
     o.row.cells = cells
 
 
-def _spread_displaced(rows: list[RowRead], eqs: list[Equation]) -> None:
+def _spread_displaced(rows: list[RowRead], eqs: Sequence[Equation]) -> None:
     """Rows whose labels text extraction printed elsewhere leave their numbers behind the
     previous row's: when that row holds exactly the numbers of it and of the label-less rows
     after it, and each row's share adds up by its own arithmetic, give each row its share."""

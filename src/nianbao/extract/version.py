@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nianbao.extract.memo import per_object
 from nianbao.extract.normalize import norm_label
 from nianbao.template import Template, available, load, template_for_year
 
@@ -21,7 +22,7 @@ def detect_version(norm_text: str, year: int | None) -> VersionGuess:
     scores: list[tuple[int, Template, list[str]]] = []
     for version in available():
         t = load(version)
-        hits = [f"{version}: {m}" for m in t.markers if norm_label(m) in flat]
+        hits = [f"{version}: {m}" for m, norm in _markers(t) if norm in flat]
         scores.append((len(hits), t, hits))
     every_hit = [h for s in scores for h in s[2]]
     best = max(s[0] for s in scores)
@@ -32,3 +33,9 @@ def detect_version(norm_text: str, year: int | None) -> VersionGuess:
         evidence = [*every_hit, f"按数据年度{year}推定" if year else "无版本特征，按默认版本"]
         return VersionGuess(chosen[1], evidence)
     return VersionGuess(leaders[0][1], every_hit)
+
+
+@per_object
+def _markers(template: Template) -> tuple[tuple[str, str], ...]:
+    """A template's version markers, each with its label form."""
+    return tuple((m, norm_label(m)) for m in template.markers)

@@ -6,6 +6,7 @@ one way of joining that gives the row its width and keeps the row's own equation
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from nianbao.extract.flow import Flow, Token
 from nianbao.extract.normalize import read_cell
@@ -18,7 +19,7 @@ _LAID_OUT = "   "  # text laid out by position pads its columns with runs of spa
 
 
 def rejoin(
-    flow: Flow, label_lines: range, keys: list[str], eqs: list[Equation], other_labels: set[int]
+    flow: Flow, label_lines: range, keys: list[str], eqs: Sequence[Equation], other_labels: set[int]
 ) -> Rejoined | None:
     """The row's cells rejoined from the lines of its label and the numbers of the lines just above
     and below it (lines that hold no other row's label: a group label's fragment may stand there),
@@ -90,7 +91,7 @@ def _overlap(x1: int, n1: int, x2: int, n2: int) -> bool:
     return x1 <= x2 + n2 and x2 <= x1 + n1
 
 
-def _holds(keys: list[str], cells: list[Piece], eqs: list[Equation]) -> bool:
+def _holds(keys: list[str], cells: list[Piece], eqs: Sequence[Equation]) -> bool:
     values = {k: p.value for k, p in zip(keys, cells, strict=True)}
     for e in eqs:
         if any(values.get(k) is None for k in (*e.lhs, *e.rhs)):
