@@ -16,11 +16,11 @@ _SEPS = f"{SEP}*"
 Span = tuple[int, int]
 
 
-def _prefix_alternatives(prefix: str) -> str:
+def _prefix_alternatives(prefix: str) -> list[str]:
     core = prefix.strip("、（）.")
     if core.isdigit():
-        return rf"(?:{core}[.、．]?|（{core}）)"
-    return rf"(?:{core}、|（{core}）|{core}[.．]|{core}(?=[\u4e00-\u9fff]))"
+        return [rf"{core}[.、．]?", rf"（{core}）"]
+    return [rf"{core}、", rf"（{core}）", rf"{core}[.．]", rf"{core}(?=[\u4e00-\u9fff])"]
 
 
 @cache
@@ -28,26 +28,32 @@ def label_regex(labels: tuple[str, ...], head: str | None = None) -> re.Pattern[
     """A pattern that finds a row label in Flow.norm, whatever the breaks inside it.
 
     Besides the whole label it accepts the label's first words: PDF text laid out
-    by position often prints a wrapped label's second line after the row's numbers."""
+    by position often prints a wrapped label's second line after the row's numbers.
+
+    Its alternatives, in order of preference, each begin with a character of their own (an optional
+    numbering written out as one alternative with it and one without): the regular expression engine
+    then skips to the places where one of those characters stands instead of trying every position."""
     whole: list[str] = []
     beginnings: list[str] = []
     for label in sorted({*labels, *([head] if head else [])}, key=len, reverse=True):
         n = norm_label(label)
         m = _PREFIX.match(n)
         prefix, core = (m.group(0), n[m.end() :]) if m else ("", n)
-        whole.append(_alternative(prefix, core, mandatory=len(core) <= 3))
-        beginnings += [_alternative(prefix, core[:k], mandatory=True) for k in PREFIX_LENGTHS if len(core) > k + 2]
-    alts = whole + beginnings
-    return re.compile("|".join(f"(?:{a})" for a in alts))
+        whole += _alternatives(prefix, core, mandatory=len(core) <= 3)
+        for k in PREFIX_LENGTHS:
+            if len(core) > k + 2:
+                beginnings += _alternatives(prefix, core[:k], mandatory=True)
+    return re.compile("|".join(whole + beginnings))
 
 
-def _alternative(prefix: str, core: str, mandatory: bool) -> str:
+def _alternatives(prefix: str, core: str, mandatory: bool) -> list[str]:
+    """The label's core with separators allowed between its characters, after each way of writing
+    its numbering (and, unless the numbering is mandatory, without it)."""
     body = _SEPS.join(re.escape(ch) for ch in core)
     if not prefix:
-        return body
-    if mandatory:
-        return f"{_prefix_alternatives(prefix)}{_SEPS}{body}"
-    return f"(?:{_prefix_alternatives(prefix)}{_SEPS})?{body}"
+        return [body]
+    numbered = [f"{p}{_SEPS}{body}" for p in _prefix_alternatives(prefix)]
+    return numbered if mandatory else [*numbered, body]
 
 
 def row_regex(row: Row) -> re.Pattern[str]:
