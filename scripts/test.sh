@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check src tests benchmarks
-.venv/bin/mypy  # the files of [tool.mypy] in pyproject.toml, strict
+.venv/bin/mypy  # strict, on src/ and tests/ ([tool.mypy] in pyproject.toml)
 .venv/bin/python -m pytest "$@"
