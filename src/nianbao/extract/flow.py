@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from nianbao.document import Document, Grid, Loc, Paragraph
 from nianbao.extract.normalize import DROPPED, norm_chars
 from nianbao.readers.chrome import PAGE_NUMBER
+
+if TYPE_CHECKING:
+    from nianbao.extract.tokens import Piece
 
 SEP = "\x1f"
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
@@ -49,6 +52,8 @@ class Flow:
     char_offsets: list[list[int]] = field(default_factory=list)
     blank_at: dict[int, int] = field(default_factory=dict)  # norm index of an empty cell's SEP → token
     _line_tokens: dict[int, list[Token]] = field(default_factory=dict, repr=False)
+    # the pieces of each gap read (extract.tokens.gap_pieces), by (start, end, stop at prose)
+    gaps: dict[tuple[int, int, bool], list[Piece]] = field(default_factory=dict, repr=False)
 
     def token_at(self, pos: int) -> int:
         """The token that holds norm position ``pos`` (or the next one after a SEP)."""

@@ -53,6 +53,10 @@ _KEEP_MAP = {c: (DROPPED if n is None else n) for c, n in _LABEL_MAP.items()}
 _WS_CHAR = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]")
 _NUMBERING_MARKS = "、，,．"
 _NUMBERING_MARK = re.compile(f"[{_NUMBERING_MARKS}]")
+# a character that norm_chars changes or drops, or that may become a numbering dot
+_CHANGED = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in _KEEP_MAP) + _NUMBERING_MARKS + r"\s\u3000\u00a0\u200b\ufeff]"
+)
 
 
 def fold_width(text: str) -> str:
@@ -69,6 +73,8 @@ def norm_label(text: str) -> str:
 def norm_chars(text: str) -> str:
     """Per character of ``text``, its normalised form, or DROPPED where it is dropped (the result
     is as long as ``text``), so that a normalised string can be mapped back to positions in the original."""
+    if not _CHANGED.search(text):
+        return text  # most words: nothing in them to change
     out = _WS_CHAR.sub(DROPPED, text.translate(_KEEP_MAP))
     if not _NUMBERING_MARK.search(out):
         return out

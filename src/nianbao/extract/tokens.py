@@ -42,20 +42,31 @@ def printed_row(loc: Loc) -> tuple[int | None, ...]:
 
 def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> list[Piece]:
     """Value-like pieces of Flow.norm[start:end], stopping at prose once values began (unless
-    told not to: a long label pulled out of its table reads like prose)."""
+    told not to: a long label pulled out of its table reads like prose). Each gap is read once per
+    flow (the weighing of label matches and the reading of rows ask for the same gaps); the pieces
+    are never changed once read, the list is the caller's own."""
+    key = (start, end, stop_at_prose)
+    found = flow.gaps.get(key)
+    if found is None:
+        found = flow.gaps[key] = _read_gap(flow, start, end, stop_at_prose)
+    return list(found)
+
+
+def _read_gap(flow: Flow, start: int, end: int, stop_at_prose: bool) -> list[Piece]:
     pieces: list[Piece] = []
+    norm = flow.norm
     pos = start
     while pos < end:
-        if flow.norm[pos] == SEP:
+        if norm[pos] == SEP:
             blank = flow.blank_at.get(pos)
             if blank is not None:
                 pieces.append(Piece("", "blank", 0, flow.tokens[blank].loc, in_cell=True))
             pos += 1
             continue
         t_index = flow.owner[pos]
-        stop = pos
-        while stop < end and flow.norm[stop] != SEP:
-            stop += 1
+        stop = norm.find(SEP, pos, end)
+        if stop < 0:
+            stop = end
         tok = flow.tokens[t_index]
         offsets = flow.char_offsets[t_index]
         first = offsets[pos - flow.token_start[t_index]]
