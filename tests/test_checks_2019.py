@@ -10,7 +10,7 @@ from functools import cache
 
 from nianbao.checks import check_report
 from nianbao.checks.base import rows_with
-from nianbao.report import Finding, Report
+from nianbao.report import Finding, Location, Report
 from nianbao.template import load
 from tests.check_helpers import of_rule, parse, sample, set_cells
 from tests.conftest import SAMPLE_2019
@@ -53,7 +53,7 @@ def report_2020(seed: int = 7) -> tuple[dict[str, int | float], Report]:
     return values, parse(cells_text(T2019, values, AGENCY_001, 2020), "2020.txt")
 
 
-def keys_locs(found: list[Finding]) -> list[tuple[str, list[str], dict[str, object]]]:
+def keys_locs(found: list[Finding]) -> list[tuple[str, list[str], Location]]:
     return [(f.severity, f.keys, f.loc) for f in found]
 
 

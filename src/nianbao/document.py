@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nianbao.report import Location
+
 
 @dataclass(frozen=True)
 class Loc:
@@ -20,8 +22,22 @@ class Loc:
     col: int | None = None
     bbox: tuple[float, float, float, float] | None = None
 
-    def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+    def to_dict(self) -> Location:
+        """The contract's location: the parts known (a box as a list, as JSON has it)."""
+        out = Location()
+        if self.line is not None:
+            out["line"] = self.line
+        if self.page is not None:
+            out["page"] = self.page
+        if self.table is not None:
+            out["table"] = self.table
+        if self.row is not None:
+            out["row"] = self.row
+        if self.col is not None:
+            out["col"] = self.col
+        if self.bbox is not None:
+            out["bbox"] = list(self.bbox)
+        return out
 
 
 @dataclass(frozen=True)

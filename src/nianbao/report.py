@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
+from typing_extensions import TypedDict  # pydantic reads TypedDicts from here on Python 3.11
 
 SCHEMA_ID = "nianbao.report/1"
 
@@ -19,6 +20,28 @@ Severity = Literal["error", "warning", "info"]
 Basis = Literal["printed", "arithmetic", "adjacent_year"]
 Scope = Literal["report", "reading"]
 Number = int | float
+
+
+@with_config(ConfigDict(extra="forbid"))
+class Location(TypedDict, total=False):
+    """Where something stands in the source; each key only when known. Lines and pages count
+    from 1; ``table``, ``row`` and ``col`` are the source's own table and grid position (from 0);
+    ``bbox`` is x0, top, x1, bottom in PDF points on ``page``; ``lines`` are the source lines of a
+    section's text lines; ``field`` names a part of the report that is not a table (title,
+    published); ``file``, ``sheet``, ``cell`` place a value written in a data file (YAML, JSON,
+    workbook)."""
+
+    line: int
+    lines: list[int]
+    page: int
+    table: int
+    row: int
+    col: int
+    bbox: list[float]
+    field: str
+    file: str
+    sheet: str
+    cell: str
 
 
 class Source(BaseModel):
@@ -42,7 +65,7 @@ class Section(BaseModel):
     no: int = Field(ge=1, le=6)
     title: str = Field(description="the title as printed, without its number")
     text: str
-    loc: dict[str, Any] = Field(default_factory=dict)
+    loc: Location = Field(default_factory=lambda: Location())
 
 
 class Provenance(BaseModel):
@@ -50,7 +73,7 @@ class Provenance(BaseModel):
 
     raw: str | None = Field(description="the text of the cell as printed (None when not found)")
     status: Status
-    loc: dict[str, Any] = Field(default_factory=dict)
+    loc: Location = Field(default_factory=lambda: Location())
     note: str | None = Field(default=None, description="why the status is not ok, in Chinese")
     candidates: list[dict[str, Number]] | None = Field(
         default=None, description="for an ambiguous run of digits: every split that fits the table"
@@ -76,7 +99,7 @@ class Finding(BaseModel):
     severity: Severity
     message: str
     keys: list[str] = Field(default_factory=list)
-    loc: dict[str, Any] = Field(default_factory=dict)
+    loc: Location = Field(default_factory=lambda: Location())
     scope: Scope = Field(
         default="report",
         description="report: the report's own fault (what a reviewer sends back); reading: what nianbao could "
@@ -106,7 +129,7 @@ class Report(BaseModel):
     schema_: str = Field(default=SCHEMA_ID, alias="schema")
     source: Source
     title: str | None = None
-    title_loc: dict[str, Any] = Field(default_factory=dict, description="where the title is (line, page)")
+    title_loc: Location = Field(default_factory=lambda: Location(), description="where the title is (line, page)")
     agency: str | None = None
     year: int | None = None
     year_info: YearInfo | None = None

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from nianbao.checks.base import Context, Rule, fmt, load_data, rows_with, table_name
 from nianbao.checks.crossyear import PREV_ITEMS
-from nianbao.report import Finding, Number
+from nianbao.report import Finding, Location, Number
 from nianbao.template import Equation, Template
 
 BALANCE = Rule("app.balance", "error", "表三各列：第一项加第二项之和等于第三项加第四项之和", "arithmetic")
@@ -189,7 +188,7 @@ def _side_names(template: Template, eq: Equation) -> tuple[str, str]:
     return names[0], names[1]
 
 
-def _focus_loc(ctx: Context, eq: Equation) -> dict[str, Any]:
+def _focus_loc(ctx: Context, eq: Equation) -> Location:
     """Where to look: the one-cell side (a 总计), else the first cell of the equation."""
     for side in (eq.lhs, eq.rhs):
         if len(side) == 1:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
-from nianbao.report import Finding, Number, Report, Scope, Section, Severity
+from nianbao.report import Finding, Location, Number, Report, Scope, Section, Severity
 from nianbao.template import Row, Table, Template, available, load, template_for_year
 
 Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
@@ -39,7 +39,7 @@ class Rule:
         self,
         message: str,
         keys: list[str] | tuple[str, ...] = (),
-        loc: dict[str, Any] | None = None,
+        loc: Location | None = None,
         severity: Severity | None = None,
         scope: Scope | None = None,
     ) -> Finding:
@@ -48,7 +48,7 @@ class Rule:
             severity=severity or self.severity,
             message=message,
             keys=list(keys),
-            loc=dict(loc or {}),
+            loc=Location(**loc) if loc else Location(),
             scope=scope or self.scope,
         )
 
@@ -83,9 +83,9 @@ class Context:
     def total(self, keys: tuple[str, ...] | list[str]) -> Number:
         return sum(self.value(k) for k in keys)
 
-    def loc(self, key: str) -> dict[str, Any]:
+    def loc(self, key: str) -> Location:
         prov = self.report.provenance.get(key)
-        return dict(prov.loc) if prov is not None else {}
+        return Location(**prov.loc) if prov is not None else Location()
 
     def has_key(self, key: str) -> bool:
         return key in template_keys(self.template.version)
@@ -130,11 +130,18 @@ def fmt(v: Number | None) -> str:
     return str(v)
 
 
-def line_loc(loc: dict[str, Any], line_offset: int = 0) -> dict[str, Any]:
+def location_of(value: object) -> Location:
+    """A location kept in an untyped record (an extra row's ``loc``), or none."""
+    return cast(Location, value) if isinstance(value, dict) else Location()
+
+
+def line_loc(loc: Location, line_offset: int = 0) -> Location:
     """A section's location moved ``line_offset`` lines down (page kept)."""
-    out = {k: v for k, v in loc.items() if k in ("line", "page")}
-    if "line" in out and isinstance(out["line"], int):
-        out["line"] += line_offset
+    out = Location()
+    if "line" in loc:
+        out["line"] = loc["line"] + line_offset
+    if "page" in loc:
+        out["page"] = loc["page"]
     return out
 
 

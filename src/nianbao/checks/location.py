@@ -3,10 +3,8 @@ column by the labels printed in the report (表三“（七）总计”行“自
 
 from __future__ import annotations
 
-from typing import Any
-
 from nianbao.checks.base import template_keys
-from nianbao.report import Finding
+from nianbao.report import Finding, Location
 from nianbao.template import Template
 
 
@@ -22,11 +20,11 @@ def where(template: Template, finding: Finding) -> str | None:
     return text or None
 
 
-def _page_line(loc: dict[str, Any]) -> str:
+def _page_line(loc: Location) -> str:
     out = []
-    if isinstance(loc.get("page"), int):
+    if "page" in loc:
         out.append(f"第{loc['page']}页")
-    if isinstance(loc.get("line"), int):
+    if "line" in loc:
         out.append(f"第{loc['line']}行")
     if loc.get("field") == "title" or loc.get("field") == "page_title":
         out.append("标题")

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from nianbao.extract.normalize import fold_width
-from nianbao.report import Section
+from nianbao.report import Location, Section
 
 _END = re.compile(r"[。！？；!?;]")
 _HEADING = re.compile(
@@ -79,16 +78,16 @@ def _make(parts: list[str], start: int, no: int) -> Sentence:
     return Sentence(text=text, norm=fold_width(_WS.sub("", text)), line_index=start, section=no)
 
 
-def sentence_loc(section: Section, line_index: int) -> dict[str, Any]:
+def sentence_loc(section: Section, line_index: int) -> Location:
     """The source location of a line of a section's text. The extractor may give the
     source line of every text line (``loc["lines"]``); otherwise the lines are counted
     from the heading."""
     loc = section.loc
-    out: dict[str, Any] = {k: loc[k] for k in ("page",) if k in loc}
+    out = Location(page=loc["page"]) if "page" in loc else Location()
     lines = loc.get("lines")
-    if isinstance(lines, list) and 0 <= line_index < len(lines):
+    if lines is not None and 0 <= line_index < len(lines):
         out["line"] = lines[line_index]
-    elif isinstance(loc.get("line"), int):
+    elif "line" in loc:
         out["line"] = loc["line"] + 1 + line_index
     return out
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from nianbao.checks.base import SEVERITY_ORDER, SEVERITY_ZH
 from nianbao.errors import NianbaoError
-from nianbao.report import Finding, Report
+from nianbao.report import Finding, Location, Report
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _FIELD_ZH = {"title": "标题", "published": "发布日期"}
@@ -27,7 +27,7 @@ class CheckResult:
     error: NianbaoError | None = None
 
 
-def loc_text(loc: dict[str, Any]) -> str:
+def loc_text(loc: Location) -> str:
     """Where to look, in Chinese, counted from 1: 第3页 第12行, 表格2第4行第5列, 标题 (a grid's
     table, row and column are kept from 0 in ``loc``, for programs)."""
     parts = []
@@ -43,7 +43,7 @@ def loc_text(loc: dict[str, Any]) -> str:
             cell += f"第{loc['col'] + 1}列"
         parts.append(cell)
     if "field" in loc:
-        parts.append(_FIELD_ZH.get(str(loc["field"]), str(loc["field"])))
+        parts.append(_FIELD_ZH.get(loc["field"], loc["field"]))
     return " ".join(parts) or "全文"
 
 

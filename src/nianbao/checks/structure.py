@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, load_data, table_name
+from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, load_data, location_of, table_name
 from nianbao.checks.prose import sentence_loc, sentences
-from nianbao.report import Finding
+from nianbao.report import Finding, Location
 from nianbao.template import Row, Table, Template, available, load
 
 SECTIONS = Rule("struct.sections", "error", "六个部分齐全，顺序正确", "structure")
@@ -48,7 +48,7 @@ def check(ctx: Context) -> Iterator[Finding]:
     yield from _sec6_fee(ctx)
 
 
-def _section_loc(ctx: Context, no: int) -> dict[str, Any]:
+def _section_loc(ctx: Context, no: int) -> Location:
     sec = ctx.section(no)
     return line_loc(sec.loc) if sec is not None else {}
 
@@ -112,7 +112,7 @@ def _tables(ctx: Context) -> Iterator[Finding]:
                 f"{table_name(table)}“{group}”只填了一行（{values}），是2019年试行格式的写法，"
                 f"未按2021年格式分列为{names}{len(rows)}行",
                 [table.cell_key(r, c) for r in rows for c in table.block_of(r.key).columns],
-                extra.get("loc") if isinstance(extra.get("loc"), dict) else _section_loc(ctx, table.section),
+                location_of(extra["loc"]) if isinstance(extra.get("loc"), dict) else _section_loc(ctx, table.section),
                 severity="warning",
             )
         for block in table.blocks:
@@ -256,7 +256,7 @@ def _year(ctx: Context) -> Iterator[Finding]:
         yield YEAR.finding(
             "未能确定报告年度：标题和统计期限均未写明年度",
             [],
-            {"field": "title", **report.title_loc},
+            Location(field="title", **report.title_loc),
             severity="warning",
         )
         return
@@ -264,7 +264,7 @@ def _year(ctx: Context) -> Iterator[Finding]:
         yield YEAR.finding(
             f"标题年度（{info.title_year}年）与统计期限年度（{info.period_year}年）不一致",
             [],
-            {"field": "title", **report.title_loc},
+            Location(field="title", **report.title_loc),
         )
     sec = ctx.section(1)
     if sec is None:
@@ -289,7 +289,7 @@ def _year(ctx: Context) -> Iterator[Finding]:
 
 def _agency(ctx: Context) -> Iterator[Finding]:
     title, agency = ctx.report.title, ctx.report.agency
-    where = {"field": "title", **ctx.report.title_loc}
+    where = Location(field="title", **ctx.report.title_loc)
     if not title:
         yield AGENCY.finding("未找到报告标题，无法确认机关名称", [], where)
     elif not agency:
@@ -306,7 +306,7 @@ def _extra_rows(ctx: Context) -> Iterator[Finding]:
         label = row.get("label") or row.get("text") or "、".join(str(v) for v in row.values() if isinstance(v, str))
         table = row.get("table")
         where = f"{table_name(ctx.template.table(table))}中" if table in {t.key for t in ctx.template.tables} else ""
-        loc = row.get("loc") if isinstance(row.get("loc"), dict) else {}
+        loc = location_of(row.get("loc"))
         yield EXTRA_ROWS.finding(f"{where}有全国统一格式以外的行或列：“{label}”（已保留，未参与计算）", [], loc)
 
 

@@ -13,7 +13,7 @@ from nianbao.extract.meta import read_meta
 from nianbao.extract.sections import Heading, find_headings
 from nianbao.extract.tables import ExtraRow, read_table
 from nianbao.extract.version import detect_version
-from nianbao.report import SCHEMA_ID, Provenance, Report, Section, Source, YearInfo
+from nianbao.report import SCHEMA_ID, Location, Provenance, Report, Section, Source, YearInfo
 from nianbao.template import Template
 
 
@@ -113,14 +113,14 @@ def extract(doc: Document, source: Source) -> Report:
     )
 
 
-def _title_loc(flow: Flow, line: int | None, shift: int) -> dict[str, object]:
+def _title_loc(flow: Flow, line: int | None, shift: int) -> Location:
     """Where the title was read: its line, or the page's <title> when it came from there."""
     if line is None:
-        return {}
+        return Location()
     if line < shift:
-        return {"field": "page_title"}
+        return Location(field="page_title")
     line -= shift
-    return flow.line_locs[line].to_dict() if line < len(flow.line_locs) else {}
+    return flow.line_locs[line].to_dict() if line < len(flow.line_locs) else Location()
 
 
 def _section_text(text: str, headings: list[Heading], no: int) -> str:

@@ -28,7 +28,7 @@ from nianbao.render.content import table_section_prose
 from nianbao.render.layout import layout, numbered, texts
 from nianbao.render.reflow import mark_numbers, reflow, skeleton, strip_signature
 from nianbao.render.validate import coerce, raise_if, unknown_keys
-from nianbao.report import Number, Provenance, Report, Section, Source
+from nianbao.report import Location, Number, Provenance, Report, Section, Source
 from nianbao.template import Template, available, load, template_for_year
 
 FIELDS = ("agency", "year", "template", "preface", "sections", "values")
@@ -49,7 +49,7 @@ class Draft:
     missing: set[str] = field(default_factory=set)  # cells the source has but could not read
     # where each cell was written in a data file ({"line": 42} or {"sheet": "表三", "cell": "C12"}),
     # so that a finding points at the line or cell a person typed it in
-    where: dict[str, dict[str, Any]] = field(default_factory=dict)
+    where: dict[str, Location] = field(default_factory=dict)
 
     def version(self) -> str:
         if self.template:
@@ -317,7 +317,7 @@ def to_report(draft: Draft) -> Report:
     values: dict[str, Number | None] = {}
     provenance: dict[str, Provenance] = {}
     for key in template.cell_keys():
-        where = {"file": draft.source.path, **draft.where.get(key, {})}
+        where = Location(file=draft.source.path, **draft.where.get(key, Location()))
         if key in draft.values:
             values[key] = draft.values[key]
             provenance[key] = Provenance(raw=str(draft.values[key]), status="ok", loc=where)

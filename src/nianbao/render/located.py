@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nianbao.errors import NianbaoError
 from nianbao.render.inputs import DATA_SUFFIXES
-from nianbao.report import Finding, Report
+from nianbao.report import Finding, Location, Report
 from nianbao.template import Template, load
 
 DATA_FORMATS = {*DATA_SUFFIXES.values(), "xlsx"}
@@ -91,18 +91,19 @@ def relocate(report: Report, findings: list[Finding]) -> list[Finding]:
             out.append(f)
             continue
         key = cells[0]
-        loc = report.provenance[key].loc if key in report.provenance else {}
+        loc = report.provenance[key].loc if key in report.provenance else Location()
         table_no = template.describe(key).split("“")[0]
         whole = (f.rule, key) in totals or len(cells) == 1
         words = cell_words(template, key) if whole else (f.where or "").split(" ")[-1].removeprefix(table_no)
+        in_file = Location(file=loc["file"]) if "file" in loc else Location()
         if "sheet" in loc and "cell" in loc:
             where = f"{loc['sheet']}!{loc['cell']} {words}"
-            new_loc = {"file": loc.get("file"), "sheet": loc["sheet"], "cell": loc["cell"]}
-        elif isinstance(loc.get("line"), int):
+            new_loc = Location(**in_file, sheet=loc["sheet"], cell=loc["cell"])
+        elif "line" in loc:
             where = f"第{loc['line']}行 {table_no}{words}"
-            new_loc = {"file": loc.get("file"), "line": loc["line"]}
+            new_loc = Location(**in_file, line=loc["line"])
         else:
             where = f"{table_no}{words}"
-            new_loc = dict(f.loc)
+            new_loc = Location(**f.loc)
         out.append(f.model_copy(update={"where": where, "loc": new_loc}))
     return out

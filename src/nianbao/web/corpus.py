@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 
 from sqlalchemy import Engine, case, func, or_, select
 from sqlalchemy.engine import make_url
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from nianbao.corpus.db import fetch_report, findings, make_engine, reports
 from nianbao.corpus.stats import By, Stats, compute
 from nianbao.errors import NianbaoError
-from nianbao.report import Finding, Report
+from nianbao.report import Finding, Location, Report
 from nianbao.web.errors import E_CORPUS, E_NOT_FOUND
 
 MAX_PAGE = 100
@@ -131,7 +131,7 @@ def detail(engine: Engine, report_id: int) -> Detail:
                 severity=f.severity,
                 message=f.message,
                 keys=f.keys or [],
-                loc=f.loc or {},
+                loc=cast(Location, f.loc or {}),  # validated by Finding
                 scope=f.kind or "report",
                 where=f.place,
             )
