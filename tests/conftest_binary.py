@@ -14,6 +14,7 @@ import io
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,7 @@ def _fill_docx(path: Path) -> None:
             assert any(norm(x)[:5] in label for x in template.row(key).labels), (key, label)
     paragraphs = d.paragraphs
     title = next(p for p in paragraphs if p.text.strip())
+    assert sample.title is not None
     title.runs[0].text = sample.title
     for run in title.runs[1:]:
         run.text = ""
@@ -145,10 +147,12 @@ def _xlsx_from_docx(docx_bytes: bytes, path: Path) -> None:
     """The DOCX's blocks in a worksheet: a paragraph per row in column A, each grid
     below with its merged cells merged again."""
     import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
     doc = docx_reader.read(docx_bytes, Limits())
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.title = "年度报告"
     r = 1
     for block in doc.blocks:
@@ -166,7 +170,7 @@ def _xlsx_from_docx(docx_bytes: bytes, path: Path) -> None:
     wb.save(str(path))
 
 
-def _number_or_text(text: str) -> object:
+def _number_or_text(text: str) -> str | int | float:
     if text.replace(".", "", 1).isdigit():
         return float(text) if "." in text else int(text)
     return text
@@ -175,7 +179,7 @@ def _number_or_text(text: str) -> object:
 def _merges(grid: Grid) -> list[tuple[int, int, int, int]]:
     """Merged cells of an expanded grid as (row, col, height, width): an origin and the
     repeated copies of its text to its right and below it."""
-    out = []
+    out: list[tuple[int, int, int, int]] = []
     for i, row in enumerate(grid.rows):
         for j, cell in enumerate(row):
             if not grid.is_origin(i, j):
@@ -230,7 +234,7 @@ def build(name: str, factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def docx_bytes_with(document_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
+def docx_bytes_with(document_xml: str, extra: Mapping[str, str | bytes] | None = None) -> bytes:
     """A minimal DOCX around a given word/document.xml (for the reader's edge cases)."""
     import zipfile
 

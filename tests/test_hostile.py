@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest_binary import HUAIAN, W_NS, build, docx_bytes_with
 
 from nianbao.errors import NianbaoError
 from nianbao.pipeline import parse_bytes
 from nianbao.readers import office, read
 from nianbao.readers.limits import Limits
+from tests.conftest_binary import HUAIAN, W_NS, build, docx_bytes_with
 
 
 @pytest.fixture(autouse=True)
@@ -245,7 +245,7 @@ def test_docx_entity_expansion_is_not_performed() -> None:
 def test_truncated_image_is_corrupt_even_after_weasyprint_was_imported(originals: dict[str, bytes]) -> None:
     """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process on import: a cut image was
     then read as an image without text (E_NO_TEXT) in any process that had rendered a PDF."""
-    import weasyprint  # noqa: F401
+    import weasyprint  # type: ignore[import-untyped]  # noqa: F401
     from PIL import ImageFile
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES

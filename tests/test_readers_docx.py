@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest_binary import CHOSEN, TEMPLATE_DOCX, W_NS, build, docx_bytes_with, expected_values, norm
 
 from nianbao.document import Paragraph
 from nianbao.pipeline import parse_bytes
 from nianbao.readers import docx, read
 from nianbao.readers.limits import Limits
 from nianbao.template import load
+from tests.conftest_binary import CHOSEN, TEMPLATE_DOCX, W_NS, build, docx_bytes_with, expected_values, norm
 
 
 @pytest.fixture(scope="module")

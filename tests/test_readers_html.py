@@ -105,7 +105,9 @@ def test_full_page_paragraphs_in_order_with_source_lines(full: Document) -> None
     # a <br> splits a paragraph in two lines, each with its own source line
     i = next(k for k, p in enumerate(paras) if p.text.endswith("完善政府信息公开制度，"))
     assert paras[i + 1].text == "对拟公开的信息，进行严格的保密审查。"
-    assert paras[i + 1].loc.line == paras[i].loc.line + 1 == _source_line(FULL, "对拟公开的信息")
+    line = paras[i].loc.line
+    assert line is not None
+    assert paras[i + 1].loc.line == line + 1 == _source_line(FULL, "对拟公开的信息")
     # full-width spaces are text; entities are decoded
     assert any(t.startswith("　　我局信息公开工作始终坚持“依法公开") for t in by_text)
     # each table sits after its section title
@@ -125,6 +127,7 @@ def test_full_page_has_exactly_the_three_report_grids(full: Document) -> None:
 
 def test_t2_grid(full: Document) -> None:
     t2 = full.grids()[0]
+    assert t2.origins is not None
     text = [[c.text for c in row] for row in t2.rows]
     assert text[0] == ["第二十条第（一）项"] * 4 and t2.origins[0] == [True, False, False, False]
     assert text[1] == ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
@@ -138,6 +141,7 @@ def test_t3_grid_merges(full: Document) -> None:
     t3 = full.grids()[1]
     text = [[c.text for c in row] for row in t3.rows]
     o = t3.origins
+    assert o is not None
     # the 3×3 note cell
     for r in range(3):
         assert text[r][:3] == [NOTE] * 3
@@ -163,6 +167,7 @@ def test_t3_grid_merges(full: Document) -> None:
 def test_t3_grid_values_by_position(full: Document) -> None:
     t3 = full.grids()[1]
     values = {r: [c.text for c in t3.rows[r][3:]] for r in range(3, 28)}
+    assert t3.origins is not None
     assert values[3] == ["5", "2", "0", "0", "0", "0", "7"]  # 一、本年新收
     assert values[4] == ["1", "0", "0", "0", "0", "0", "1"]  # 二、上年结转
     assert values[5] == ["3", "1", "0", "0", "0", "0", "4"]  # （一）予以公开
@@ -181,6 +186,7 @@ def test_t3_grid_values_by_position(full: Document) -> None:
 
 def test_t4_grid(full: Document) -> None:
     t4 = full.grids()[2]
+    assert t4.origins is not None
     text = [[c.text for c in row] for row in t4.rows]
     heads = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"]
     assert text[0] == ["行政复议"] * 5 + ["行政诉讼"] * 10
@@ -224,6 +230,7 @@ def test_scripts_never_become_text() -> None:
 
 def test_t2_value_cell_with_colspan_3() -> None:
     t2 = _read("t2_colspan.html").grids()[0]
+    assert t2.origins is not None
     rows = {r: [c.text for c in row] for r, row in enumerate(t2.rows)}
     assert rows[3] == ["行政规范性文件", "4", "2", "17"]
     assert rows[6] == ["行政许可", "35", "35", "35"]  # "&nbsp;35&nbsp;"
@@ -245,6 +252,7 @@ def _grid(table: str) -> Grid:
 def test_rowspan_zero_ragged_rows_and_junk_spans() -> None:
     g = _grid("<table><tr><td rowspan=0>a</td><td colspan='2px'>b</td></tr>"
               "<tr><td>c</td></tr><tr><td>d</td><td>e</td><td>f</td><td>g</td></tr></table>")
+    assert g.origins is not None
     assert [[c.text for c in row] for row in g.rows] == [
         ["a", "b", "b", "", ""], ["a", "c", "", "", ""], ["a", "d", "e", "f", "g"],
     ]

@@ -10,12 +10,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest_binary import build, cell_positions, expected_values
 
 from nianbao.document import LOW_CONFIDENCE, Document
 from nianbao.extract import extract
 from nianbao.readers import ocr, read
 from nianbao.report import Source
+from tests.conftest_binary import build, cell_positions, expected_values
 
 pytestmark = pytest.mark.skipif(not ocr.available(), reason="OCR engine (rapidocr-onnxruntime) is not installed")
 
@@ -46,7 +46,8 @@ def test_scanned_table_cells_are_right_or_marked(scan_doc: Document) -> None:
     """T3 (joined over its page break, as in the text PDF): its 25 rows of 7 numbers."""
     t3 = next(g for g in scan_doc.grids() if len(g.rows[0]) == 10)
     values = expected_values()
-    wrong, marked = [], []
+    wrong: list[tuple[str, str]] = []
+    marked: list[tuple[str, str]] = []
     for key, (_, r, c) in cell_positions().items():
         if key.startswith("applications."):
             cell = t3.rows[r][c]
@@ -75,7 +76,7 @@ def test_scanned_pdf_parses_to_the_sample_values(scan_doc: Document, scan: bytes
 def test_mixed_pdf_is_read_page_by_page(tmp_path_factory: pytest.TempPathFactory, scan: bytes) -> None:
     """Pages 1–4 with their text layer, page 5 (T4's numbers, cut from its header by the
     page break) scanned: the OCR'd row joins the header read from the text."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     text_pdf = pdfium.PdfDocument(build("pdf", tmp_path_factory).read_bytes())
     scanned = pdfium.PdfDocument(scan)

@@ -11,12 +11,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest_binary import build, expected_values
 
 from nianbao.errors import NianbaoError
 from nianbao.pipeline import parse_bytes
 from nianbao.readers import office, read, xlsx
 from nianbao.readers.limits import Limits
+from tests.conftest_binary import build, expected_values
 
 pytestmark = pytest.mark.skipif(office.soffice() is None, reason="LibreOffice (soffice) is not installed")
 
@@ -101,7 +101,7 @@ def test_concurrent_conversions_use_a_profile_each_at_a_time(sample_docx: bytes)
 
 
 def test_ole_that_is_neither_word_nor_excel_is_unsupported(tmp_path: Path) -> None:
-    import olefile
+    import olefile  # type: ignore[import-untyped]
 
     # a PowerPoint-like compound file: no WordDocument or Workbook stream
     data = office.convert(b"{\\rtf1\\ansi x}", "rtf", "doc", 120)

@@ -5,14 +5,14 @@ sample turned into PDF by LibreOffice, and a table without ruling lines."""
 from __future__ import annotations
 
 import pytest
-from conftest_binary import HUAIAN, W_NS, build, docx_bytes_with, expected_values, norm
 
-from nianbao.document import Paragraph
+from nianbao.document import Document, Paragraph
 from nianbao.pipeline import parse_bytes
 from nianbao.readers import pdf, read
 from nianbao.readers.limits import Limits
 from nianbao.readers.office import convert, soffice
 from nianbao.template import load
+from tests.conftest_binary import HUAIAN, W_NS, build, docx_bytes_with, expected_values, norm
 
 # The numbers huaian-2024.pdf prints, read off `pdftotext -layout`, table by table in the
 # template's row order (T3: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计).
@@ -55,11 +55,11 @@ def huaian_values() -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def huaian() -> pdf.Document:
+def huaian() -> Document:
     return read(HUAIAN.read_bytes())
 
 
-def test_huaian_tables_rebuilt_from_ruling_lines(huaian: pdf.Document) -> None:
+def test_huaian_tables_rebuilt_from_ruling_lines(huaian: Document) -> None:
     assert huaian.format == "pdf" and huaian.meta["pages"] == "6"
     grids = huaian.grids()
     # T2 is cut by a page break into parts of 4 and 2 columns: joined, the 2-column rows'
@@ -91,7 +91,7 @@ def test_huaian_tables_rebuilt_from_ruling_lines(huaian: pdf.Document) -> None:
     assert [c.text for c in t4.rows[3]] == [str(v) for v in HUAIAN_T4]
 
 
-def test_huaian_text_outside_tables_is_one_paragraph_per_line(huaian: pdf.Document) -> None:
+def test_huaian_text_outside_tables_is_one_paragraph_per_line(huaian: Document) -> None:
     paras = huaian.paragraphs()
     assert paras[0].text == "淮安市人民政府" and paras[0].loc.page == 1
     assert paras[1].text == "2024年政府信息公开工作年度报告"

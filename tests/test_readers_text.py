@@ -71,9 +71,10 @@ def test_text_reader_numbers_lines_from_one_and_keeps_tabs() -> None:
     doc = text_reader.read(sample.read_bytes())
     assert doc.format == "text" and doc.meta["encoding"] == "utf-8"
     assert len(doc.blocks) == len(_lines(sample))
-    assert doc.blocks[0].text == ""
+    assert isinstance(doc.blocks[0], Paragraph) and doc.blocks[0].text == ""
     assert doc.blocks[1] == Paragraph("中站区科技和工业信息化局2023年政府信息公开", doc.blocks[1].loc)
     assert doc.blocks[1].loc.line == 2
+    assert isinstance(doc.blocks[39], Paragraph)
     assert doc.blocks[39].text == "行政规范性文件 0 0 0" and doc.blocks[39].loc.line == 40
     word_text = text_reader.read(SAMPLES[4].read_bytes())  # 004: Word text, one cell per line after a tab
     assert [(p.text, p.loc.line) for p in word_text.paragraphs()[16:18]] == [("\t第二十条第（一）项", 17), ("", 18)]
