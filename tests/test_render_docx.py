@@ -8,6 +8,7 @@ import io
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 
 from nianbao.render import render
 from nianbao.render.content import format_value
@@ -20,30 +21,39 @@ from tests.conftest import ROOT
 EXAMPLE = ROOT / "examples" / "render" / "example-2024.yaml"
 
 
-def merged_cells(tbl: object) -> dict[tuple[int, int], tuple[int, int, str]]:
+def merged_cells(tbl: CT_Tbl) -> dict[tuple[int, int], tuple[int, int, str]]:
     """(row, col) of each merged cell's origin → (rowspan, colspan, text), read from the
     WordprocessingML itself: w:gridSpan for columns, w:vMerge restart/continue for rows."""
-    origins: dict[tuple[int, int], list[object]] = {}
+    origins: dict[tuple[int, int], tuple[int, int, str]] = {}
     owner: dict[tuple[int, int], tuple[int, int]] = {}
-    for r, tr in enumerate(tbl.findall(qn("w:tr"))):  # type: ignore[attr-defined]
+    for r, tr in enumerate(tbl.findall(qn("w:tr"))):
         c = 0
         for tc in tr.findall(qn("w:tc")):
             pr = tc.find(qn("w:tcPr"))
             span_el = pr.find(qn("w:gridSpan")) if pr is not None else None
-            span = int(span_el.get(qn("w:val"))) if span_el is not None else 1
+            span = int(span_el.get(qn("w:val"), "")) if span_el is not None else 1
             vmerge = pr.find(qn("w:vMerge")) if pr is not None else None
             text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
             if vmerge is not None and vmerge.get(qn("w:val")) != "restart":
                 origin = owner[(r - 1, c)]
-                origins[origin][0] = r - origin[0] + 1  # type: ignore[operator]
-                assert origins[origin][1] == span and text == ""
+                _, colspan, origin_text = origins[origin]
+                origins[origin] = (r - origin[0] + 1, colspan, origin_text)
+                assert colspan == span and text == ""
             else:
                 origin = (r, c)
-                origins[origin] = [1, span, text]
+                origins[origin] = (1, span, text)
             for k in range(c, c + span):
                 owner[(r, k)] = origin
             c += span
-    return {k: (int(v[0]), int(v[1]), str(v[2])) for k, v in origins.items()}  # type: ignore[call-overload]
+    return origins
+
+
+def _printed(report: Report, key: str | None) -> str:
+    """A value cell's number as the DOCX prints it."""
+    assert key is not None
+    value = report.values[key]
+    assert value is not None
+    return format_value(value)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +71,7 @@ def test_tables_merge_like_the_layout(report: Report, document: docx.document.Do
     assert len(document.tables) == len(tables) == 3
     for t, table in zip(tables, document.tables, strict=True):
         expected = {
-            (c.row, c.col): (c.rowspan, c.colspan, c.text if c.kind != "value" else format_value(report.values[c.key]))
+            (c.row, c.col): (c.rowspan, c.colspan, c.text if c.kind != "value" else _printed(report, c.key))
             for c in t.cells()
             if c.key is not None or c.kind != "value"
         }
@@ -83,6 +93,7 @@ def test_t3_merges_seen_by_python_docx(document: docx.document.Document) -> None
 
 def test_page_font_and_page_number(document: docx.document.Document) -> None:
     section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     footer = section.footer._element
     assert any((i.text or "").strip() == "PAGE" for i in footer.iter(qn("w:instrText")))

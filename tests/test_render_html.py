@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from nianbao.render import format_for, render
 from nianbao.render.inputs import load_bytes, to_report
@@ -20,6 +21,15 @@ sections:
 """
 
 
+def _xpath(node: HtmlElement, path: str) -> list[HtmlElement]:
+    """The elements a path selects (every path here selects elements)."""
+    found = node.xpath(path)
+    assert isinstance(found, list)
+    elements = [e for e in found if isinstance(e, HtmlElement)]
+    assert len(elements) == len(found)
+    return elements
+
+
 @pytest.fixture(scope="module")
 def hostile() -> Report:
     return to_report(load_bytes(HOSTILE.encode(), "hostile.yaml"))
@@ -30,21 +40,23 @@ def test_html_escapes_all_text(hostile: Report) -> None:
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;局2023年政府信息公开工作年度报告" in page
     tree = lxml_html.fromstring(page)
-    assert tree.xpath("//h1")[0].text_content() == "<script>alert(1)</script>局2023年政府信息公开工作年度报告"
-    assert "第一段 <img src=x onerror=alert(1)> & 继续" in [p.text_content() for p in tree.xpath("//p")]
+    assert _xpath(tree, "//h1")[0].text_content() == "<script>alert(1)</script>局2023年政府信息公开工作年度报告"
+    assert "第一段 <img src=x onerror=alert(1)> & 继续" in [p.text_content() for p in _xpath(tree, "//p")]
 
 
 def test_html_tables_carry_the_layout_spans(hostile: Report) -> None:
     tree = lxml_html.fromstring(render(hostile, "html"))
-    tables = tree.xpath("//table")
+    tables = _xpath(tree, "//table")
     assert len(tables) == 3
     for t, el in zip(layout("2021").tables(), tables, strict=True):
-        cells = el.xpath(".//tr/*")
+        cells = _xpath(el, ".//tr/*")
         assert [(int(c.get("rowspan", 1)), int(c.get("colspan", 1))) for c in cells] == [
             (c.rowspan, c.colspan) for c in t.cells()
         ]
-        assert len(el.xpath("./thead/tr")) == t.header_rows
-    assert "@page" in tree.xpath("//style")[0].text and "A4" in tree.xpath("//style")[0].text
+        assert len(_xpath(el, "./thead/tr")) == t.header_rows
+    style = _xpath(tree, "//style")[0].text
+    assert style is not None
+    assert "@page" in style and "A4" in style
 
 
 def test_markdown_keeps_pipes_out_of_tables(hostile: Report) -> None:

@@ -144,7 +144,7 @@ def test_workbook_round_trip(tmp_path: Path) -> None:
     assert (empty.agency, empty.year, empty.values, empty.sections) == (None, None, {}, {})
 
 
-def _edit(data: bytes, sheet_no: int, cell: str, value: object) -> bytes:
+def _edit(data: bytes, sheet_no: int, cell: str, value: str) -> bytes:
     wb = load_workbook(io.BytesIO(data))
     wb.worksheets[sheet_no][cell] = value
     out = io.BytesIO()

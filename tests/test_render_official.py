@@ -64,11 +64,10 @@ def fill(png: Path) -> float:
     w, h = im.size
     top = round(TOP_CM / 2.54 * DPI)
     bottom = h - round(BOTTOM_CM / 2.54 * DPI)
-    px = im.load()
-    assert px is not None
+    px = im.tobytes()  # mode L: one byte a pixel, row by row
     lowest = top
     for y in range(top, bottom):
-        if any(px[x, y] < 128 for x in range(0, w, 1)):
+        if any(px[y * w + x] < 128 for x in range(0, w, 1)):
             lowest = y
     return (lowest - top) / (bottom - top)
 
