@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -24,6 +25,7 @@ SEP = "\x1f"
 _SPLIT_WS = re.compile(r"[ \u3000\u00a0]+")
 _WORD = re.compile(r"[^ \u3000\u00a0\t]+")
 _RULES = re.compile(r"\s*[|│┃]\s*")
+_RULE_CHAR = re.compile(r"[|│┃]")
 _BORDER = re.compile(r"^[|│┃]|[|│┃]$")
 
 
@@ -49,7 +51,7 @@ class Flow:
     owner: list[int] = field(default_factory=list)  # norm index → token index (-1 for SEP)
     token_start: list[int] = field(default_factory=list)  # token index → its first index in norm
     # per token: for each char of norm belonging to it, offset in token.text
-    char_offsets: list[list[int]] = field(default_factory=list)
+    char_offsets: list[Sequence[int]] = field(default_factory=list)
     blank_at: dict[int, int] = field(default_factory=dict)  # norm index of an empty cell's SEP → token
     _line_tokens: dict[int, list[Token]] = field(default_factory=dict, repr=False)
     # the pieces of each gap read (extract.tokens.gap_pieces), by (start, end, stop at prose)
@@ -76,7 +78,7 @@ class Flow:
 def _split_line(text: str) -> tuple[list[str], bool]:
     """Cells of a text line: tab-separated cells when there are tabs, cells between the rules
     of a text-drawn table (│ or |, as w3m and html2text print tables), else words."""
-    if "\t" not in text and len(_RULES.findall(text)) >= 2:
+    if "\t" not in text and _RULE_CHAR.search(text) and len(_RULES.findall(text)) >= 2:
         inner = _BORDER.sub("", text.strip())
         text = _RULES.sub("\t", inner)
     if "\t" in text:
@@ -138,9 +140,16 @@ def _add_line(
     line_no = len(flow.lines)
     flow.lines.append(text)
     flow.line_locs.append(loc)
+    tokens, owner, token_start, norm_parts, char_offsets = (
+        flow.tokens,
+        flow.owner,
+        flow.token_start,
+        flow._norm_parts,
+        flow.char_offsets,
+    )
     x_before, dx_before = 0, 0  # the width up to the last column, so that a line costs its length once
     for i, part in enumerate(parts):
-        t_index = len(flow.tokens)
+        t_index = len(tokens)
         conf = part_conf[i] if part_conf else confidence
         x = columns[i] if columns else None
         dx = None
@@ -149,17 +158,18 @@ def _add_line(
                 x_before, dx_before = 0, 0
             dx_before += _display_width(text[x_before:x])
             x_before, dx = x, dx_before
-        flow.tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x, dx))
-        flow.token_start.append(len(flow.owner))
+        tokens.append(Token(part, part_locs[i] if part_locs else loc, line_no, cell, conf, x, dx))
+        token_start.append(len(owner))
         chars = norm_chars(part)
+        offsets: Sequence[int]
         if DROPPED in chars:
             offsets = [off for off, ch in enumerate(chars) if ch != DROPPED]
             norm = chars.replace(DROPPED, "")
         else:
-            offsets, norm = list(range(len(chars))), chars
-        flow.owner += [t_index] * len(norm)
+            offsets, norm = range(len(chars)), chars
+        owner += [t_index] * len(norm)
         if not norm and cell:
-            flow.blank_at[len(flow.owner)] = t_index
-        flow._norm_parts.append(norm + SEP)
-        flow.owner.append(-1)
-        flow.char_offsets.append(offsets)
+            flow.blank_at[len(owner)] = t_index
+        norm_parts.append(norm + SEP)
+        owner.append(-1)
+        char_offsets.append(offsets)

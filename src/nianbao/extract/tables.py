@@ -686,6 +686,8 @@ def _wrapped(reading: Reading) -> bool:
 def _interrupted(pieces: list[Piece], reading: Reading, words: frozenset[str] | None = None) -> bool:
     """Whether words stand between the cells a reading takes (a sign of text out of order); with
     ``words``, only those words (a table's column labels: numbers printed among the header)."""
+    if all(p.kind != "break" for p in pieces):
+        return False  # no words at all (most rows)
     index = {id(p): i for i, p in enumerate(pieces)}
     at = sorted(index[id(p)] for p in reading if id(p) in index)
     if words is None:

@@ -52,7 +52,8 @@ def gap_pieces(flow: Flow, start: int, end: int, stop_at_prose: bool = True) -> 
     return list(found)
 
 
-def _read_gap(flow: Flow, start: int, end: int, stop_at_prose: bool) -> list[Piece]:
+def _read_gap(flow: Flow, start: int, end: int, stop_at_prose: bool, probe: bool = False) -> list[Piece]:
+    """The pieces of a gap; with ``probe``, only up to the first value-like one."""
     pieces: list[Piece] = []
     norm = flow.norm
     pos = start
@@ -79,6 +80,8 @@ def _read_gap(flow: Flow, start: int, end: int, stop_at_prose: bool) -> list[Pie
             p.in_cell = tok.cell
             if p.raw == tok.text:
                 p.token = t_index
+            if probe and p.kind in VALUE_KINDS:
+                return pieces
         pos = stop
     return pieces
 
@@ -93,7 +96,12 @@ def before_numbering(pieces: list[Piece]) -> list[Piece]:
 
 
 def has_value(flow: Flow, start: int, end: int) -> bool:
-    return any(p.kind in VALUE_KINDS for p in gap_pieces(flow, start, end))
+    """Whether the gap holds a value-like piece (read only up to the first: reading stops at prose
+    only after a value, so the first value is where a whole reading would find it)."""
+    found = flow.gaps.get((start, end, True))
+    if found is None:
+        found = _read_gap(flow, start, end, True, probe=True)
+    return any(p.kind in VALUE_KINDS for p in found)
 
 
 def _add_pieces(pieces: list[Piece], raw: str, loc: Loc, confidence: float | None = None) -> bool:
