@@ -271,7 +271,7 @@ def test_all_findings_workbook_keeps_reading_gaps_apart(
     wb = openpyxl.load_workbook(per_agency / "全部问题.xlsx")
     assert wb.sheetnames == ["汇总", "报告问题", "读取问题"]
     summary = list(wb["汇总"].iter_rows(values_only=True))
-    assert [Path(r[0]).name for r in summary[1:3]] == ["empty.txt", UNBALANCED]
+    assert [Path(str(r[0])).name for r in summary[1:3]] == ["empty.txt", UNBALANCED]
     assert summary[1][-1] == "文件为空 (E_EMPTY)"
     headers = ("文件", "机关", "年度", "规则", "严重程度", "位置", "说明")
     faults = list(wb["报告问题"].iter_rows(values_only=True))

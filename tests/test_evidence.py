@@ -28,9 +28,11 @@ def test_a_notice_naming_one_row_is_not_a_report() -> None:
 
 def test_a_sheet_with_one_labelled_number_is_not_a_report() -> None:
     import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = openpyxl.Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)
     ws.append(["行政处罚", 5])
     buf = io.BytesIO()
     wb.save(buf)

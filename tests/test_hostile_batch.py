@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ import nianbao
 from tests import hostile_files as hf
 from tests.conftest import ROOT, SAMPLES
 
-BAD = {
+BAD: dict[str, tuple[Callable[[], bytes], str]] = {
     "a-many-sheets.xlsx": (hf.xlsx_many_cells, "E_TOO_LARGE"),
     "b-huge-part.docx": (hf.docx_huge_document, "E_TOO_LARGE"),
     "c-huge.png": (hf.png_huge, "E_TOO_LARGE"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TypedDict
 
 import pytest
 
@@ -10,7 +11,17 @@ from nianbao.pipeline import parse_bytes, parse_file
 from nianbao.template import load
 from tests.conftest import SAMPLES
 
-EXPECTED = {
+
+class Expected(TypedDict):
+    agency: str
+    year: int
+    year_source: str
+    format: str
+    title: str
+    nonzero: dict[str, int]
+
+
+EXPECTED: dict[str, Expected] = {
     "000_de40de658abca76d.txt": {
         "agency": "中站区科技和工业信息化局",
         "year": 2023,

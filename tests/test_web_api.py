@@ -9,6 +9,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypedDict
 
 import pytest
 import schemathesis
@@ -42,7 +43,16 @@ EXPECTED = {  # file → (agency, year) as the samples print them
     "003_3282c18a880ba7c1.txt": ("西工区科学技术局", 2024),
     "004_7806471f1d994abd.txt": ("阿城区工业信息科技局", 2023),
 }
-FORM = {
+class Form(TypedDict):
+    """The render form's JSON body."""
+
+    agency: str
+    year: int
+    sections: dict[int, str]
+    values: dict[str, int]
+
+
+FORM: Form = {
     "agency": "某某县科学技术局",
     "year": 2024,
     "sections": {
@@ -88,12 +98,13 @@ def client(data_dir: Path, corpus_url: str) -> Iterator[TestClient]:
         yield c
 
 
-def upload(client: TestClient, url: str, data: bytes, name: str = "report.txt", **extra: bytes) -> dict:
+def upload(client: TestClient, url: str, data: bytes, name: str = "report.txt", **extra: bytes) -> dict[str, Any]:
     files = {"file": (name, data, "application/octet-stream")}
     files.update({k: (f"{k}.txt", v, "text/plain") for k, v in extra.items()})
     r = client.post(url, files=files)
     assert r.status_code == 200, r.text
-    return r.json()
+    got: dict[str, Any] = r.json()
+    return got
 
 
 def error_of(data: bytes) -> NianbaoError:
@@ -310,7 +321,7 @@ def test_check_data_accepts_the_contract(client: TestClient) -> None:
         ({**FORM, "colour": "red"}, 422, "E_DATA", "未知的字段“colour”"),
     ],
 )
-def test_check_data_bad(client: TestClient, body: dict, status: int, code: str, part: str) -> None:
+def test_check_data_bad(client: TestClient, body: dict[str, object], status: int, code: str, part: str) -> None:
     r = client.post("/api/v1/check/data", json=body)
     assert r.status_code == status and r.json()["code"] == code
     assert part in r.json()["message"]
@@ -473,7 +484,7 @@ def test_corpus_search(client: TestClient) -> None:
         {"agency": "长" * 101},
     ],
 )
-def test_corpus_search_bad_query(client: TestClient, params: dict) -> None:
+def test_corpus_search_bad_query(client: TestClient, params: dict[str, int | str]) -> None:
     r = client.get("/api/v1/corpus/search", params=params)
     assert r.status_code == 400 and r.json()["code"] == "E_REQUEST"
 
@@ -577,7 +588,7 @@ fuzz = schemathesis.pytest.from_fixture("api_schema")
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_openapi_fuzz_no_server_error(case: schemathesis.Case) -> None:
+def test_openapi_fuzz_no_server_error(case: schemathesis.Case[Any]) -> None:
     """Every operation, with data made from its schema (valid and not): never a 5xx, always a
     documented status and content type, and a body that fits the document."""
     case.call_and_validate(
