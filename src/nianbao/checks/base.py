@@ -22,7 +22,6 @@ Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 SCOPE_ZH: dict[str, str] = {"report": "报告问题", "reading": "读取问题"}
-CN_DIGITS = "零一二三四五六七八九十"
 
 
 @dataclass(frozen=True)

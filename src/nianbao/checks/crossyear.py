@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, report_template, rows_with, table_name
+from nianbao.checks.base import Context, Rule, fmt, line_loc, report_template, rows_with, table_name
 from nianbao.extract.history import same_agency
+from nianbao.numbering import cn_numeral
 from nianbao.report import Finding, Report
 from nianbao.template import CrossYear
 
@@ -233,7 +234,7 @@ def _identical(ctx: Context, last: Context) -> Iterator[Finding]:
         whole = similarity(joined_this, joined_last, n)
         if whole >= threshold:
             parts = "、".join(
-                f"{CN_DIGITS[no]}、{this_secs[no].title} {similarity(this_secs[no].text, last_text[no], n):.0%}"
+                f"{cn_numeral(no)}、{this_secs[no].title} {similarity(this_secs[no].text, last_text[no], n):.0%}"
                 for no in common
             )
             yield IDENTICAL.finding(

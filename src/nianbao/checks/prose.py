@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from nianbao.extract.normalize import fold_width
+from nianbao.numbering import ARABIC_ITEM, CN_NUMERALS, CN_OR_DIGIT, CN_PART, bracketed
 from nianbao.report import Location, Section
 
 _END = re.compile(r"[。！？；!?;]")
 _HEADING = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十]+)"
+    f"^(?:{bracketed(CN_OR_DIGIT + '{1,3}')}|[{CN_NUMERALS}]{{1,3}}[、.．]|{ARABIC_ITEM}|{CN_PART})"
 )
 _WS = re.compile(r"[\s\u3000\u00a0]+")
 _CN_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+")

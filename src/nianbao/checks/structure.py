@@ -8,8 +8,9 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, line_loc, load_data, location_of, table_name
+from nianbao.checks.base import Context, Rule, fmt, line_loc, load_data, location_of, table_name
 from nianbao.checks.prose import sentence_loc, sentences
+from nianbao.numbering import BRACKETED_CN, cn_numeral
 from nianbao.report import Finding, Location
 from nianbao.template import Row, Table, Template, available, load
 
@@ -66,7 +67,7 @@ def _sections(ctx: Context) -> Iterator[Finding]:
             (s for s in reversed(ctx.report.sections) if s.no < sec.no), None
         )
         loc = line_loc(near.loc) if near is not None else {}
-        title = f"第{CN_DIGITS[sec.no]}部分“{CN_DIGITS[sec.no]}、{sec.title}”"
+        title = f"第{cn_numeral(sec.no)}部分“{cn_numeral(sec.no)}、{sec.title}”"
         if sec.no in read_tables:
             yield UNREADABLE.finding(f"未能识别{title}的标题（该部分的表格已读出）", [], loc)
         elif doubtful:
@@ -76,7 +77,7 @@ def _sections(ctx: Context) -> Iterator[Finding]:
     for prev, cur in zip(ctx.report.sections, ctx.report.sections[1:], strict=False):
         if cur.no <= prev.no:
             yield SECTIONS.finding(
-                f"第{CN_DIGITS[cur.no]}部分“{cur.title}”出现在第{CN_DIGITS[prev.no]}部分“{prev.title}”之后，顺序不对",
+                f"第{cn_numeral(cur.no)}部分“{cur.title}”出现在第{cn_numeral(prev.no)}部分“{prev.title}”之后，顺序不对",
                 [],
                 line_loc(cur.loc),
             )
@@ -92,7 +93,7 @@ def _tables(ctx: Context) -> Iterator[Finding]:
     for table in ctx.template.tables:
         keys = [k for *_, k in table.cells()]
         if all(ctx.status(k) == "missing" for k in keys):
-            where = f"{table_name(table)}“{table.title}”（第{CN_DIGITS[table.section]}部分）"
+            where = f"{table_name(table)}“{table.title}”（第{cn_numeral(table.section)}部分）"
             others = [k for k in ctx.template.cell_keys() if k not in keys]
             if grid or all(ctx.status(k) not in ("missing", "unreadable") for k in others):
                 yield TABLES.finding(f"未找到{where}", keys, _section_loc(ctx, table.section))
@@ -136,7 +137,7 @@ def _collapsed_groups(ctx: Context, table: Table) -> dict[str, dict[str, Any]]:
         keys = [table.cell_key(r, c) for r in rows for c in table.block_of(r.key).columns]
         if not all(ctx.status(k) == "missing" for k in keys):
             continue
-        name = _WS.sub("", re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", group))
+        name = _WS.sub("", re.sub(f"^{BRACKETED_CN}", "", group))
         for extra in ctx.report.extra_rows:
             if extra.get("table") == table.key and name and name in _WS.sub("", str(extra.get("label") or "")):
                 out[group] = extra
@@ -280,7 +281,7 @@ def _year(ctx: Context) -> Iterator[Finding]:
     other, n = counts.most_common(1)[0]
     if n >= int(ctx.params["text_year_min_mentions"]):
         yield YEAR.finding(
-            f"{CN_DIGITS[1]}、{sec.title}：{n}处写“{other}年”，未出现本报告年度{report.year}年，疑为沿用其他年度的文字",
+            f"{cn_numeral(1)}、{sec.title}：{n}处写“{other}年”，未出现本报告年度{report.year}年，疑为沿用其他年度的文字",
             [],
             sentence_loc(sec, first[other]),
             severity="warning",
@@ -328,7 +329,7 @@ def _sec6_fee(ctx: Context) -> Iterator[Finding]:
         extra = f"；{ctx.template.describe(key)}为{fmt(ctx.value(key))}，说明曾发出收费通知"
     sec = sections[0]
     yield SEC6_FEE.finding(
-        f"{CN_DIGITS[sec.no]}、{sec.title}：未说明信息处理费的收取情况（国办函〔2020〕109号）{extra}",
+        f"{cn_numeral(sec.no)}、{sec.title}：未说明信息处理费的收取情况（国办函〔2020〕109号）{extra}",
         keys,
         line_loc(sec.loc),
     )

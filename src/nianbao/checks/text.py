@@ -17,8 +17,9 @@ from functools import cache
 from itertools import product
 from typing import Any
 
-from nianbao.checks.base import CN_DIGITS, Context, Rule, fmt, load_data, table_name
+from nianbao.checks.base import Context, Rule, fmt, load_data, table_name
 from nianbao.checks.prose import Sentence, cn_int, opens_part, sentence_loc, sentences
+from nianbao.numbering import cn_numeral
 from nianbao.report import Finding, Section
 
 APPLICATIONS = Rule(
@@ -255,7 +256,7 @@ def _name(ctx: Context, keys: tuple[str, ...]) -> str:
 
 
 def _section_name(section: Section) -> str:
-    return f"{CN_DIGITS[section.no]}、{section.title}"
+    return f"{cn_numeral(section.no)}、{section.title}"
 
 
 def _about_other_year(sent: Sentence, year: int | None) -> bool:

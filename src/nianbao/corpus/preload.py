@@ -12,11 +12,11 @@ from nianbao.checks import check_report
 from nianbao.checks.base import load_data
 from nianbao.corpus.worker import process
 from nianbao.errors import NianbaoError
+from nianbao.numbering import cn_numeral
 from nianbao.pipeline import parse_bytes
 from nianbao.template import available, load
 
 __all__ = ["check_report", "process", "warm"]
-_NUMERALS = "一二三四五六"
 
 
 def warm() -> None:
@@ -26,7 +26,7 @@ def warm() -> None:
     load_data("params.yaml")
     for version in available():
         template = load(version)
-        lines = [f"{n}、{s.title}" for n, s in zip(_NUMERALS, template.sections, strict=False)]
+        lines = [f"{cn_numeral(s.no)}、{s.title}" for s in template.sections]
         lines.append(template.tables[0].blocks[0].rows[0].label)
         with suppress(NianbaoError):
             parse_bytes("\n".join(lines).encode(), "preload.txt")

@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 
 from nianbao.corpus.db import findings, reports, values
+from nianbao.numbering import BRACKETED_CN
 from nianbao.template import Template, available, load
 
 By = Literal["year", "region", "agency"]
@@ -207,7 +208,7 @@ def _rules(rows: list[tuple[str, str, int]]) -> list[RuleCount]:
 
 
 BY_ZH: dict[str, str] = {"year": "年度", "region": "地区", "agency": "机关"}
-_NUMBERING = re.compile(r"^（[一二三四五六七八九十]+）")
+_NUMBERING = re.compile(f"^{BRACKETED_CN}")
 
 
 def short_label(label: str) -> str:

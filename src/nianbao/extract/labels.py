@@ -8,9 +8,10 @@ from functools import cache
 from nianbao.extract.flow import SEP, Flow
 from nianbao.extract.normalize import norm_label
 from nianbao.extract.settings import HEADER_RUN, HEADER_SPAN, PREFIX_LENGTHS
+from nianbao.numbering import CN_ENUM, CN_NUMBER
 from nianbao.template import Block, Row
 
-_PREFIX = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}\.)")
+_PREFIX = re.compile(rf"^(?:{CN_ENUM}|（{CN_NUMBER}）|\d{{1,2}}\.)")
 _SEPS = f"{SEP}*"
 
 Span = tuple[int, int]

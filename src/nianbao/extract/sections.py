@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 
 from nianbao.extract.memo import per_object
+from nianbao.numbering import CN_NUMERALS, bracketed, cn_numeral
 from nianbao.template import SectionDef, Template
 
-CN_NUMS = "一二三四五六七八九十"
+_SIX = f"[{CN_NUMERALS[:6]}]"  # the format's six sections
 _NUMBERING = (
-    r"(?:第[一二三四五六]部分[、：:．.\s]*|[一二三四五六][、.．，,:：\s]\s*"
-    r"|[（(][一二三四五六][）)]\s*|[1-6][、.．]\s*)"
+    rf"(?:第{_SIX}部分[、：:．.\s]*|{_SIX}[、.．，,:：\s]\s*"
+    rf"|{bracketed(_SIX)}\s*|[1-6][、.．]\s*)"
 )
 
 
@@ -47,7 +48,7 @@ def _title_pattern(title: str) -> str:
 @per_object
 def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
     titles = "|".join(_title_pattern(t) for t in sorted(sec.titles, key=len, reverse=True))
-    own = CN_NUMS[sec.no - 1]
+    own = cn_numeral(sec.no)
     alone = re.compile(
         rf"^[ \t\u3000]*(?:#+[ \t]*)?(?:\*\*)?[ \t\u3000]*(?P<num>{_NUMBERING})?(?P<title>{titles})"
         rf"[ \t\u3000]*[。：:]?[ \t\u3000]*(?:\*\*)?[ \t\u3000]*$",
@@ -60,7 +61,7 @@ def _patterns(sec: SectionDef) -> tuple[re.Pattern[str], re.Pattern[str]]:
 @per_object
 def _reworded(sec: SectionDef) -> re.Pattern[str]:
     """A short line numbered with the section's own numeral, holding all its keywords."""
-    own = CN_NUMS[sec.no - 1]
+    own = cn_numeral(sec.no)
     ahead = "".join(f"(?=[^\n]*{re.escape(k)})" for k in sec.keywords)
     return re.compile(
         rf"^[ \t\u3000]*(?:#+[ \t]*)?(?P<num>{own}[、.．][ \t\u3000]*){ahead}(?P<title>[^\n。；;，,]{{2,30}}?)"

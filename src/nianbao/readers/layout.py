@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from nianbao.document import Block, Cell, Grid, Loc, Paragraph
+from nianbao.numbering import CN_ENUM, CN_OR_DIGIT, bracketed
 from nianbao.readers import settings
 from nianbao.readers.chrome import Placed, chrome_lines
 from nianbao.readers.fold import in_fold_blocks
@@ -24,7 +25,7 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (top-down coordi
 _SNAP = 3.0  # points: cell edges closer than this are the same grid line
 _COL_TOL = 0.03  # share of a table's width: column rules this close on two pages are the same
 _NUMBER = re.compile(r"[\d.,，%\s-]+")
-ENUM_START = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+\s*[.、．])")
+ENUM_START = re.compile(rf"^\s*({bracketed(CN_OR_DIGIT + '+')}|{CN_ENUM}|\d+\s*[.、．])")
 
 
 def is_cjk(ch: str) -> bool:

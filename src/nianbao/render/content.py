@@ -10,10 +10,11 @@ from datetime import date
 from decimal import Decimal
 
 from nianbao.extract.normalize import norm_label
+from nianbao.numbering import BRACKETED_CN, CN_ENUM
 from nianbao.render.layout import LayoutCell, ReportLayout, TableLayout, layout
 from nianbao.report import Number, Report
 
-_SUBHEADING = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)[^。；]{1,24}[。：]?$")
+_SUBHEADING = re.compile(f"^(?:{BRACKETED_CN}|{CN_ENUM})[^。；]{{1,24}}[。：]?$")
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,10 @@ from typing import Literal
 
 import yaml
 
+from nianbao.numbering import cn_numeral
 from nianbao.template import Block, Row, Table, Template, load
 
 CellKind = Literal["header", "label", "note", "value"]
-NUMERALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def texts() -> RenderTexts:
 
 
 def numbered(no: int, title: str) -> str:
-    return f"{NUMERALS[no - 1]}、{title}"
+    return f"{cn_numeral(no)}、{title}"
 
 
 @cache

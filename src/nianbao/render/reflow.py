@@ -26,14 +26,17 @@ from importlib import resources
 
 import yaml
 
+from nianbao.numbering import CIRCLED, CN_ENUM, CN_NUMERALS, CN_OR_DIGIT, bracketed
+
 END = "。！？；：」"
 CLOSERS = "）)”’」』》】"
 MARK = "（上年数字，请更新）"
 
 # A numbering at the start of a line: （一） (1) 一、 1. 1、 ①. The weaker 一是 二是 runs inside
 # paragraphs as often as it starts them, so it breaks a paragraph only as any sentence does.
+_SPACED_BRACKETS = bracketed(r"\s*" + CN_OR_DIGIT + r"+\s*")  # （ 一 ） as converters space it
 STRONG_NUMBER = re.compile(
-    r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|[一二三四五六七八九十]+、|\d+[.．、](?!\d)|[①-⑳])"
+    rf"^\s*(?:{_SPACED_BRACKETS}|{CN_ENUM}|\d+[.．、](?!\d)|{CIRCLED})"
 )
 HEADING_MAX = 30
 
@@ -142,7 +145,7 @@ def skeleton() -> dict[int, str]:
 
 
 _DATE = re.compile(
-    r"^(?:\d{4}|[〇零一二三四五六七八九○]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日$"
+    rf"^(?:\d{{4}}|[〇零一二三四五六七八九○]{{4}})年[\d{CN_NUMERALS}]{{1,3}}月[\d{CN_NUMERALS}]{{1,3}}日$"
 )
 
 

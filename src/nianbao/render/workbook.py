@@ -26,9 +26,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from nianbao.errors import E_DATA, NianbaoError
 from nianbao.extract.normalize import norm_label
+from nianbao.numbering import cn_numeral
 from nianbao.render.content import format_value
 from nianbao.render.inputs import Draft
-from nianbao.render.layout import NUMERALS, TableLayout, layout
+from nianbao.render.layout import TableLayout, layout
 from nianbao.render.validate import coerce, raise_if
 from nianbao.report import Source
 from nianbao.template import Template, available, load
@@ -62,7 +63,7 @@ def is_render_workbook(data: bytes) -> bool:
 
 def sheet_name(section: int) -> str:
     """The sheet of the table of a section: 表二 for section 二, as reviewers name the tables."""
-    return f"表{NUMERALS[section - 1]}"
+    return f"表{cn_numeral(section)}"
 
 
 def _info_sheet(ws: Worksheet, draft: Draft | None, version: str) -> None:
