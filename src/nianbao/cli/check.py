@@ -10,9 +10,7 @@ from nianbao.cli.output import add_limit_flags, limits_from, print_error, say
 from nianbao.errors import NianbaoError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
-    from nianbao.readers.limits import Limits
     from nianbao.report import Finding, Report
 
 
@@ -78,32 +76,6 @@ def _checked(args: argparse.Namespace, reports: list[Report], earlier: list[Repo
     return [found for _, found in check_many(reports, history=earlier, published=args.published)]
 
 
-def _parse_all(files: list[str], limits: Limits, workers: int) -> Iterator[Report | NianbaoError]:
-    """The inputs in order: report files each parsed in a bounded child (``parse_many(isolate=True)``),
-    render's data files read as ``render.located.parse_inputs`` reads them (bounded in size and
-    nesting by ``nianbao.datalimits``)."""
-    from nianbao._api import parse_many
-    from nianbao.render.located import is_data_file, parse_inputs
-
-    def data_file(f: str) -> bool:  # a file over the size limit is refused by parse_many, unread
-        try:
-            return Path(f).stat().st_size <= limits.max_bytes and is_data_file(f)
-        except OSError:
-            return False
-
-    pending: list[str] = []
-    for f in files:
-        if not data_file(f):
-            pending.append(f)
-            continue
-        if pending:
-            yield from parse_many(pending, limits=limits, isolate=True, workers=workers)
-            pending = []
-        yield from parse_inputs([f])
-    if pending:
-        yield from parse_many(pending, limits=limits, isolate=True, workers=workers)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -111,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from nianbao.checks import at_least
     from nianbao.checks.render_findings import CheckResult
     from nianbao.files import iter_inputs
-    from nianbao.render.located import relocate
+    from nianbao.render.located import parse_inputs, relocate
     from nianbao.report import Report
     from nianbao.review import format_for, summarize, write_findings, write_per_agency, write_summary
 
@@ -130,7 +102,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     limits = limits_from(args)
     earlier = read_history(args.previous or args.history, on_error=unreadable, limits=limits, isolate=True)
-    parsed = list(_parse_all(args.files, limits, args.workers))  # render's data files (YAML, JSON, workbook) too
+    # report files each in a bounded child; render's data files (YAML, JSON, workbook) read in place
+    parsed = list(parse_inputs(args.files, limits=limits, isolate=True, workers=args.workers))
     for item in parsed:
         if isinstance(item, NianbaoError):
             unreadable(item)

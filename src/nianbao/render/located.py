@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nianbao.errors import NianbaoError
+from nianbao.readers.limits import Limits
 from nianbao.render.inputs import DATA_SUFFIXES
 from nianbao.report import Finding, Location, Report
 from nianbao.template import Template, load
@@ -43,24 +44,37 @@ def load_report(path: str | Path) -> Report:
     return to_report(load_file(path))
 
 
-def parse_inputs(files: Iterable[str]) -> Iterator[Report | NianbaoError]:
-    """As ``nianbao.parse_many``, with data files read as render reads them; order kept."""
+def parse_inputs(
+    files: Iterable[str], *, limits: Limits | None = None, isolate: bool = False, workers: int = 1
+) -> Iterator[Report | NianbaoError]:
+    """As ``nianbao.parse_many`` (same ``limits``, ``isolate``, ``workers``), with render's data
+    files (YAML, JSON, workbook) read as render reads them, bounded in size and nesting by
+    ``nianbao.datalimits``; order kept. A file over the size limit is left to ``parse_many``,
+    which refuses it unread."""
     from nianbao._api import parse_many
+
+    limits = limits or Limits.from_env()
+
+    def data_file(f: str) -> bool:
+        try:
+            return Path(f).stat().st_size <= limits.max_bytes and is_data_file(f)
+        except OSError:
+            return False
 
     pending: list[str] = []
     for f in files:
-        if not is_data_file(f):
+        if not data_file(f):
             pending.append(f)
             continue
         if pending:
-            yield from parse_many(pending)
+            yield from parse_many(pending, limits=limits, isolate=isolate, workers=workers)
             pending = []
         try:
             yield load_report(f)
         except NianbaoError as e:
             yield e if e.path else e.with_path(str(f))
     if pending:
-        yield from parse_many(pending)
+        yield from parse_many(pending, limits=limits, isolate=isolate, workers=workers)
 
 
 def _totals(template: Template) -> set[tuple[str, str]]:
