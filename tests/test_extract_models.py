@@ -9,7 +9,7 @@ from nianbao.document import Loc
 from nianbao.extract import _provenance
 from nianbao.extract.cells import CellRead
 from nianbao.pipeline import parse_file
-from nianbao.report import Provenance, Report
+from nianbao.report import Location, Provenance, Report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "examples" / "samples"
 
@@ -37,12 +37,16 @@ def test_provenance_is_what_validation_builds() -> None:
         CellRead(None, "missing", None, Loc(), "未找到该行"),
     ]
     for c in reads:
-        built, validated = _provenance(c), _validated(c)
+        built, validated = _provenance(c, {}), _validated(c)
         assert built == validated
         assert built.model_fields_set == validated.model_fields_set
         assert built.model_dump_json() == validated.model_dump_json()  # 1 read as 1.0, as validation reads it
-    one, two = _provenance(reads[1]), _provenance(reads[1])
+    locs: dict[int, Location] = {}
+    one, two = _provenance(reads[1], locs), _provenance(reads[1], locs)
     assert one.candidates is not two.candidates and one.candidates is not shared  # each cell its own copy
+    assert one.loc == two.loc and one.loc is not two.loc
+    box = [_provenance(reads[2], locs) for _ in range(2)]
+    assert box[0].loc["bbox"] == [1.0, 2.0, 3.0, 4.0] and box[0].loc["bbox"] is not box[1].loc["bbox"]
 
 
 def test_report_is_what_validation_builds() -> None:

@@ -12,7 +12,7 @@ from nianbao.extract.memo import per_object
 from nianbao.extract.meta import read_meta
 from nianbao.extract.sections import Heading, find_headings
 from nianbao.extract.tables import ExtraRow, read_table
-from nianbao.extract.version import detect_version
+from nianbao.extract.version import detect_version, marker_scores
 from nianbao.report import SCHEMA_ID, Location, Provenance, Report, Section, Source, YearInfo
 from nianbao.template import Template
 
@@ -70,7 +70,8 @@ def extract(doc: Document, source: Source) -> Report:
     flow = build(doc)
     text = _Text(flow)
     # version first from markers alone; the year read below only breaks a tie
-    guess = detect_version(flow.norm, None)
+    scores = marker_scores(flow.norm)
+    guess = detect_version(flow.norm, None, scores)
     headings = find_headings(text.text, guess.template)
     body_line = text.line_at(headings[0].start) if headings else None
     sec1 = _section_text(text.text, headings, 1)
@@ -79,13 +80,14 @@ def extract(doc: Document, source: Source) -> Report:
     if meta.title is None and doc.meta.get("title"):
         meta = read_meta([doc.meta["title"], *flow.lines], body_line, sec1)
         shift = 1
-    guess = detect_version(flow.norm, meta.year)
+    guess = detect_version(flow.norm, meta.year, scores)
     template = guess.template
     cells, table_starts, extra_rows = _read_tables(flow, text, template, headings)
     sections = _sections(text, headings, table_starts)
     keys = _cell_keys(template)
     values = {k: cells[k].value for k in keys}
-    provenance = {k: _provenance(cells[k]) for k in keys}
+    locs: dict[int, Location] = {}  # the cells of a line share its Loc: each one read once
+    provenance = {k: _provenance(cells[k], locs) for k in keys}
     # the models are built here from values that are already what they say: no validation, and every
     # field given (model_construct would look up the defaults of the others, which costs more)
     return Report.model_construct(
@@ -207,15 +209,21 @@ _REPORT_GIVEN = frozenset(Report.model_fields) - {"schema_", "findings"}
 _PROVENANCE_FIELDS = frozenset(Provenance.model_fields)
 
 
-def _provenance(c: CellRead) -> Provenance:
+def _provenance(c: CellRead, locs: dict[int, Location]) -> Provenance:
     """A cell's provenance, built as ``Provenance.model_construct`` builds it with every field given,
     but without its per-field look-ups (a report has hundreds of cells; tests/test_extract_models.py
     holds it to what validation builds)."""
     p = Provenance.__new__(Provenance)
+    loc = locs.get(id(c.loc))  # the Locs stay alive while the cells do: their ids are theirs
+    if loc is None:
+        loc = locs[id(c.loc)] = c.loc.to_dict()
+    loc = loc.copy()  # each cell its own, as validation made
+    if "bbox" in loc:
+        loc["bbox"] = list(loc["bbox"])
     fields = {
         "raw": c.raw,
         "status": c.status,
-        "loc": c.loc.to_dict(),
+        "loc": loc,
         "note": c.note,
         # each cell its own copy, as validation made: a row's cells share one list of candidates
         "candidates": [dict(x) for x in c.candidates] if c.candidates is not None else None,
