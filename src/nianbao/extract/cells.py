@@ -14,7 +14,7 @@ ARITHMETIC: Basis = "arithmetic"
 ADJACENT_YEAR: Basis = "adjacent_year"
 
 
-@dataclass
+@dataclass(slots=True)
 class CellRead:
     value: int | float | None
     status: Status

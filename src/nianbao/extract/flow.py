@@ -41,7 +41,7 @@ class Token(NamedTuple):
     dx: int | None = None  # the same column counted in display width (CJK characters two wide)
 
 
-@dataclass
+@dataclass(slots=True)
 class Flow:
     lines: list[str] = field(default_factory=list)
     line_locs: list[Loc] = field(default_factory=list)

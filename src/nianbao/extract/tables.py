@@ -61,7 +61,7 @@ class TableRead:
     extra_rows: list[ExtraRow] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RowRead:
     keys: list[str]
     pieces: list[Piece]

@@ -18,7 +18,7 @@ NUMBERING = re.compile(r"^\d{1,2}[.、．]$")  # an item's number standing alone
 _SPACED = re.compile(r"\d[\s\u3000]+\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One value-like token of a gap: a cell's text (possibly a run of several cells)."""
 
