@@ -12,6 +12,7 @@ def test_all_exports() -> None:
         "InternalError",
         "LimitError",
         "Limits",
+        "Location",
         "MissingExtraError",
         "NianbaoError",
         "Provenance",

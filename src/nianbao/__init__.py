@@ -30,7 +30,7 @@ from nianbao.errors import (
 
 if TYPE_CHECKING:
     from nianbao.readers.limits import Limits
-    from nianbao.report import Finding, Provenance, Report, Section, Source
+    from nianbao.report import Finding, Location, Provenance, Report, Section, Source
     from nianbao.template import Template
 
     __version__: str
@@ -43,6 +43,7 @@ __all__ = [
     "InternalError",
     "LimitError",
     "Limits",
+    "Location",
     "MissingExtraError",
     "NianbaoError",
     "Provenance",
@@ -65,6 +66,7 @@ __all__ = [
 
 _LAZY = {
     "Finding": "nianbao.report",
+    "Location": "nianbao.report",
     "Provenance": "nianbao.report",
     "Report": "nianbao.report",
     "Section": "nianbao.report",
