@@ -76,18 +76,18 @@ def norm_chars(text: str) -> str:
     if not _CHANGED.search(text):
         return text  # most words: nothing in them to change
     out = _WS_CHAR.sub(DROPPED, text.translate(_KEEP_MAP))
-    if not _NUMBERING_MARK.search(out):
-        return out
-    # a numbering mark after a digit (the last character kept before it) is the numbering dot
-    chars = list(out)
-    prev = ""
-    for i, n in enumerate(chars):
-        if n == DROPPED:
-            continue
-        if n in _NUMBERING_MARKS and prev.isdigit():
-            chars[i] = n = "."
-        prev = n
-    return "".join(chars)
+    # a numbering mark after a digit (the last character kept before it) is the numbering dot; what a
+    # mark becomes is no digit either way, so each mark is decided by the text as translated
+    chars: list[str] | None = None
+    for m in _NUMBERING_MARK.finditer(out):
+        before = m.start() - 1
+        while before >= 0 and out[before] == DROPPED:
+            before -= 1
+        if before >= 0 and out[before].isdigit():
+            if chars is None:
+                chars = list(out)
+            chars[m.start()] = "."
+    return out if chars is None else "".join(chars)
 
 
 READ_CELL_CACHE = 4096  # distinct cell texts remembered
