@@ -163,6 +163,13 @@ def split_by_equations(run: Piece, keys: list[str], eqs: Sequence[Equation]) -> 
         return []
     index = {k: i for i, k in enumerate(keys)}
     sides = [(frozenset(index[k] for k in e.lhs), frozenset(index[k] for k in e.rhs)) for e in eqs]
+    # per number of cells still to cut: how many of each equation's left and right cells they are
+    left_of = [
+        tuple((sum(1 for j in lhs if j < c), sum(1 for j in rhs if j < c)) for lhs, rhs in sides)
+        for c in range(len(keys) + 1)
+    ]
+    # per cell: what its value adds to each equation's difference (left side minus right side)
+    weight = [tuple(int(i in lhs) - int(i in rhs) for lhs, rhs in sides) for i in range(len(keys))]
     count = [0]
 
     def feasible(cells_left: int, digits_left: int, diffs: tuple[int, ...]) -> bool:
@@ -170,9 +177,7 @@ def split_by_equations(run: Piece, keys: list[str], eqs: Sequence[Equation]) -> 
         side is complete needs the rest of its other side to make up the difference exactly."""
         widest = digits_left - cells_left + 1  # the most digits one remaining cell can have
         narrowest = -(-digits_left // cells_left) if cells_left else 0  # the widest cell has at least this
-        for (lhs, rhs), diff in zip(sides, diffs, strict=True):
-            lhs_left = sum(1 for j in lhs if j < cells_left)
-            rhs_left = sum(1 for j in rhs if j < cells_left)
+        for (lhs_left, rhs_left), diff in zip(left_of[cells_left], diffs, strict=True):
             if lhs_left == 0 and rhs_left == 0:
                 if diff != 0:
                     return False
@@ -196,10 +201,7 @@ def split_by_equations(run: Piece, keys: list[str], eqs: Sequence[Equation]) -> 
             if len(text) > 1 and text[0] == "0":
                 continue
             value = int(text)
-            new = tuple(
-                d + (value if i in lhs else 0) - (value if i in rhs else 0)
-                for (lhs, rhs), d in zip(sides, diffs, strict=True)
-            )
+            new = tuple(d + value * w for d, w in zip(diffs, weight[i], strict=True))
             if not feasible(i, start, new):
                 continue
             for rest in prefixes(i - 1, start, new):
