@@ -30,7 +30,16 @@ from nianbao.web.app import create_app
 from nianbao.web.state import WebLimits
 from nianbao.web.store import TOKEN
 from tests.conftest import FILES, SAMPLE_2019, SAMPLES
-from tests.web_support import SAMPLE, SCRIPT, previous_year, unbalanced, unbalanced_line
+from tests.web_support import (
+    EXAMPLE,
+    SAMPLE,
+    SCRIPT,
+    previous_year,
+    unbalanced,
+    unbalanced_line,
+    wrong_total_workbook,
+    wrong_total_yaml,
+)
 
 with warnings.catch_warnings():  # starlette prefers httpx2 and says so once, at import
     warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")
@@ -332,6 +341,99 @@ def test_check_data_malformed_request(client: TestClient) -> None:
     assert r.status_code == 400 and r.json()["code"] == "E_REQUEST"
     r = client.post("/api/v1/check/data", json=[1, 2])
     assert r.status_code == 400 and r.json()["code"] == "E_REQUEST"
+
+
+# ---- check: the data files of `nianbao render` -----------------------------------------------
+
+
+def test_check_yaml_data_file_puts_the_wrong_total_at_its_line(client: TestClient) -> None:
+    data, line = wrong_total_yaml()
+    got = upload(client, "/api/v1/check", data, "草稿.yaml")
+    assert got["summary"]["format"] == "yaml" and got["summary"]["agency"] == "示例县科学技术局"
+    wrong = next(f for f in got["findings"] if f["rule"] == "app.results_sum")
+    assert wrong["message"] == "表三“自然人”列：（七）总计（9）不等于办理结果各项之和（5）"
+    assert wrong["where"] == f"第{line}行 表三“（七）总计”行 “自然人”列"
+    assert wrong["loc"] == {"file": "草稿.yaml", "line": line}
+    assert got["report"]["findings"] == got["findings"]
+    # the line of the data file is the source shown for the finding
+    part = client.get(f"/api/v1/uploads/{got['upload']}/source", params={"line": line, "context": 1}).json()
+    focus = [s for s in part["lines"] if s["focus"]]
+    assert [s["line"] for s in part["lines"]] == [line - 1, line, line + 1] and part["format"] == "yaml"
+    assert focus[0]["text"] == "    results_total: {natural_person: 9, business: 2, total: 7}"
+
+
+def test_check_workbook_puts_the_wrong_total_at_its_cell(client: TestClient) -> None:
+    data, cell = wrong_total_workbook()
+    got = upload(client, "/api/v1/check", data, "填报.xlsx")
+    assert got["summary"]["format"] == "xlsx" and got["summary"]["errors"] == 4
+    wrong = next(f for f in got["findings"] if f["rule"] == "app.results_sum")
+    assert wrong["where"] == f"表三!{cell} “（七）总计”行 “自然人”列"
+    assert wrong["loc"] == {"file": "填报.xlsx", "sheet": "表三", "cell": cell}
+    row_total = next(f for f in got["findings"] if f["rule"] == "app.row_total")
+    assert row_total["where"] == f"表三!J{cell[1:]} “（七）总计”行 “总计”列"
+    # the source of a cell is its row on its sheet, each cell by its address
+    params = {"sheet": "表三", "cell": cell, "context": 1}
+    part = client.get(f"/api/v1/uploads/{got['upload']}/source", params=params).json()
+    focus = [s for s in part["lines"] if s["focus"]]
+    assert len(focus) == 1 and focus[0]["sheet"] == "表三" and focus[0]["line"] == int(cell[1:])
+    assert focus[0]["text"].startswith(f"B{cell[1:]} （七）总计 │ {cell} 99 │ E{cell[1:]} =SUM(")
+
+
+def test_check_json_data_file_and_last_years_data(client: TestClient) -> None:
+    """The person format in JSON has no lines: a finding names the table's row and column; last
+    year's report may be a data file too."""
+    raw = yaml.safe_load(wrong_total_yaml()[0])
+    got = upload(client, "/api/v1/check", json.dumps(raw, ensure_ascii=False).encode(), "草稿.json")
+    wrong = next(f for f in got["findings"] if f["rule"] == "app.results_sum")
+    assert wrong["where"] == "表三“（七）总计”行 “自然人”列" and got["summary"]["format"] == "json"
+    last = {**yaml.safe_load(EXAMPLE.read_bytes()), "year": 2023}
+    last["values"]["applications"]["carried_forward"] = {"natural_person": 2, "total": 2}
+    files = {
+        "file": ("2024.yaml", EXAMPLE.read_bytes()),
+        "previous": ("2023.yaml", yaml.safe_dump(last, allow_unicode=True).encode()),
+    }
+    got = client.post("/api/v1/check", files=files).json()
+    carry = next(f for f in got["findings"] if f["rule"] == "xyear.carry")
+    assert carry["keys"][0] == "applications.carried_over.natural_person"
+    assert got["previous"]["year"] == 2023 and got["previous"]["format"] == "yaml"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "code", "message"),
+    [
+        ("坏.yaml", b"agency: [\n", 422, "E_DATA",
+         "YAML 格式错误第2行：expected the node content, but found '<stream end>'"),
+        ("坏.yaml", "values: {applications.new.total: 三}".encode(), 422, "E_DATA",
+         "数据有误：表三“一、本年新收政府信息公开申请数量”行“总计”列（applications.new.total）的值“三”不是数字"),
+        ("坏.json", b"{", 422, "E_DATA",
+         "JSON 格式错误：Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ("坏.yaml", b"- a\n- b\n", 422, "E_DATA", "文件中有多份报告，请只给一份"),
+        ("深.json", b"[" * 300 + b"]" * 300, 413, "E_TOO_LARGE", "数据嵌套过深（301 层，上限 200 层）"),
+    ],
+    ids=["yaml-syntax", "not-a-number", "json-syntax", "two-reports", "too-deep"],
+)  # fmt: skip
+def test_check_bad_data_file_is_e_data(
+    client: TestClient, name: str, data: bytes, status: int, code: str, message: str
+) -> None:
+    r = client.post("/api/v1/check", files={"file": (name, data)})
+    assert (r.status_code, r.json()) == (status, {"code": code, "message": message})
+
+
+def test_check_workbook_with_a_moved_label_is_e_data(client: TestClient) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    data, cell = wrong_total_workbook()
+    book = load_workbook(io.BytesIO(data))
+    book["表三"][f"B{cell[1:]}"] = "合计"
+    out = io.BytesIO()
+    book.save(out)
+    r = client.post("/api/v1/check", files={"file": ("填报.xlsx", out.getvalue())})
+    assert r.status_code == 422 and r.json() == {
+        "code": "E_DATA",
+        "message": f"数据有误：工作表“表三”单元格B{cell[1:]}应为“（七）总计”，实为“合计”（请勿改动表格结构）",
+    }
 
 
 # ---- render -----------------------------------------------------------------------------------

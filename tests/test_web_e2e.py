@@ -13,12 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from nianbao.cli import build_parser
 from nianbao.pipeline import parse_bytes, parse_file
 from tests.conftest import ROOT, SAMPLE_2019, SAMPLES
-from tests.web_support import SCRIPT, unbalanced
+from tests.web_support import SCRIPT, unbalanced, wrong_total_workbook, wrong_total_yaml
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -172,6 +172,58 @@ def test_upload_highlight_finding_and_source(server: str, page: Page) -> None:
     expect(page.locator("input[name=agency]")).to_have_value("孟津区科技和工业信息化局")
     expect(page.locator('input[data-key="applications.new.natural_person"]')).to_have_value("2")
     expect(page.locator("#form-findings")).to_contain_text("第一项加第二项之和（2）不等于第三项加第四项之和（0）")
+
+
+def test_upload_data_files_shows_findings_at_line_and_cell(server: str, page: Page, tmp_path: Path) -> None:
+    """The YAML and the workbook of `nianbao render`, each with the 办理结果总计 of natural persons
+    typed wrong, checked as `nianbao check` checks them: each finding says the line of the YAML or
+    the sheet and cell of the workbook, and its source is that line or that row of the sheet."""
+    yaml_data, line = wrong_total_yaml()
+    book_data, cell = wrong_total_workbook()
+    book = tmp_path / "填报.xlsx"
+    book.write_bytes(book_data)
+    page.goto(server + "/")
+    expect(page.locator("p.lead").nth(1)).to_contain_text("YAML、JSON 或 Excel 工作簿")
+    drop_file(page, "草稿.yaml", yaml_data)
+    page.set_input_files("#files", [str(book)])
+    expect(page.locator("article.card")).to_have_count(2)
+    expect(page.locator("article.card.pending")).to_have_count(0)
+
+    def wrong_total(card_name: str) -> Locator:
+        card = page.locator("article.card", has=page.locator("h2", has_text=card_name))
+        expect(card).to_have_class("card has-errors")
+        expect(card.locator(".summary")).to_contain_text("示例县科学技术局")
+        return card
+
+    draft = wrong_total("草稿.yaml")
+    expect(draft.locator(".fact", has_text="文件格式").locator(".v")).to_have_text("yaml")
+    cell_box = draft.locator('td[data-key="applications.results_total.natural_person"]')
+    expect(cell_box).to_have_class("value st-ok flag flag-error")
+    expect(cell_box.locator(".val")).to_have_text("9")
+    finding = draft.locator("li.finding", has_text="（七）总计（9）不等于办理结果各项之和（5）")
+    expect(finding.locator(".where")).to_have_text(f"第{line}行 表三“（七）总计”行 “自然人”列")
+    finding.locator("button").click()
+    expect(finding.locator(".source-head")).to_contain_text(f"草稿.yaml · 第{line}行")
+    focus = finding.locator(".source li.focus")
+    expect(focus).to_have_count(1)
+    expect(focus).to_contain_text("results_total: {natural_person: 9, business: 2, total: 7}")
+    expect(focus.locator(".ln")).to_have_text(str(line))
+
+    filled = wrong_total("填报.xlsx")
+    expect(filled.locator(".fact", has_text="文件格式").locator(".v")).to_have_text("xlsx")
+    expect(filled.locator('td[data-key="applications.results_total.natural_person"] .val')).to_have_text("99")
+    finding = filled.locator("li.finding", has_text="（七）总计（99）不等于办理结果各项之和（5）")
+    expect(finding.locator(".where")).to_have_text(f"表三!{cell} “（七）总计”行 “自然人”列")
+    row_total = filled.locator("li.finding", has_text="总计（7）不等于自然人与法人或其他组织各列之和（101）")
+    expect(row_total.locator(".where")).to_have_text(f"表三!J{cell[1:]} “（七）总计”行 “总计”列")
+    finding.locator("button").click()
+    expect(finding.locator(".source-head")).to_contain_text(f"填报.xlsx · 工作表“表三”单元格{cell}")
+    focus = finding.locator(".source li.focus")
+    expect(focus).to_have_count(1)
+    expect(focus.locator(".ln")).to_have_text(cell[1:])
+    expect(focus.locator("mark")).to_have_text("99")
+    filled.evaluate("el => el.scrollIntoView()")
+    shot(page, "upload-workbook")
 
 
 def test_form_checks_as_you_type_and_downloads_docx(server: str, page: Page, tmp_path: Path) -> None:

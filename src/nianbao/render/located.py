@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from nianbao.errors import NianbaoError
+from nianbao.errors import E_IO, E_TOO_LARGE, NianbaoError
 from nianbao.readers.limits import Limits
 from nianbao.render.inputs import DATA_SUFFIXES
 from nianbao.report import Finding, Location, Report
@@ -27,21 +27,49 @@ def is_data_file(path: str | Path) -> bool:
     if p.suffix.lower() in DATA_SUFFIXES:
         return True
     if p.suffix.lower() in (".xlsx", ".xlsm"):
-        from nianbao.render.workbook import is_render_workbook
-
         try:
             with p.open("rb") as f:
-                return is_render_workbook(f.read())
+                return is_data(f.read(), p.name)
         except OSError:
             return False
     return False
 
 
-def load_report(path: str | Path) -> Report:
-    """The report a data file renders to (cells left out are 0), each cell remembering its line or cell."""
-    from nianbao.render.inputs import load_file, to_report
+def is_data(data: bytes, name: str, limits: Limits | None = None) -> bool:
+    """Bytes of a data file of render: a name ending .yaml .yml .toml .json, or a workbook of
+    ``--template-xlsx`` whatever its name (told by its marker sheet, read within ``limits``)."""
+    from nianbao.render.workbook import is_render_workbook
 
-    return to_report(load_file(path))
+    return Path(name).suffix.lower() in DATA_SUFFIXES or is_render_workbook(data, limits)
+
+
+def read_report(data: bytes, name: str, limits: Limits | None = None) -> Report:
+    """The report a data file's bytes render to (cells left out are 0), each cell remembering its
+    line or cell. Bounded before any loader runs: the file by ``limits.max_bytes``, a text's size
+    and nesting by ``nianbao.datalimits``, a workbook's unpacked size by the ZIP checks of the
+    readers. A bad file is E_DATA (or E_TOO_LARGE) with the reason."""
+    from nianbao.datalimits import check_data
+    from nianbao.readers import too_large
+    from nianbao.readers.zipsafe import open_zip
+    from nianbao.render.inputs import load_bytes, to_report
+
+    limits = limits or Limits.from_env()
+    if len(data) > limits.max_bytes:
+        raise NianbaoError(E_TOO_LARGE, too_large(len(data), limits), name)
+    if Path(name).suffix.lower() in DATA_SUFFIXES:
+        check_data(data, limits, name)
+    else:
+        open_zip(data, limits).close()
+    return to_report(load_bytes(data, name))
+
+
+def load_report(path: str | Path, limits: Limits | None = None) -> Report:
+    """The report a data file renders to (cells left out are 0), each cell remembering its line or cell."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path)) from None
+    return read_report(data, str(path), limits)
 
 
 def parse_inputs(
@@ -70,7 +98,7 @@ def parse_inputs(
             yield from parse_many(pending, limits=limits, isolate=isolate, workers=workers)
             pending = []
         try:
-            yield load_report(f)
+            yield load_report(f, limits)
         except NianbaoError as e:
             yield e if e.path else e.with_path(str(f))
     if pending:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -27,6 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from nianbao.errors import E_DATA, NianbaoError
 from nianbao.extract.normalize import norm_label
 from nianbao.numbering import cn_numeral
+from nianbao.readers.limits import Limits
+from nianbao.readers.zipsafe import open_zip, read_part
 from nianbao.render.content import format_value
 from nianbao.render.inputs import Draft
 from nianbao.render.layout import TableLayout, layout
@@ -50,15 +51,19 @@ _WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _WRAP_LEFT = Alignment(wrap_text=True, vertical="center", horizontal="left")
 
 
-def is_render_workbook(data: bytes) -> bool:
-    """True for a workbook made by ``write`` (a hidden marker sheet), without a full load."""
+def is_render_workbook(data: bytes, limits: Limits | None = None) -> bool:
+    """True for a workbook made by ``write`` (a hidden marker sheet), without a full load: only
+    xl/workbook.xml is read, within ``limits`` (a ZIP bomb or a damaged file is no workbook of
+    ours; the readers then say what it is)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
+    limits = limits or Limits()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return MARKER_SHEET.encode() in z.read("xl/workbook.xml")
-    except (zipfile.BadZipFile, KeyError):
+        with open_zip(data, limits) as z:
+            part = read_part(z, "xl/workbook.xml", limits)
+    except NianbaoError:
         return False
+    return part is not None and MARKER_SHEET.encode() in part
 
 
 def sheet_name(section: int) -> str:

@@ -76,13 +76,16 @@ def display_name(filename: str | None) -> str:
     return name[:200] or "上传的文件"
 
 
-async def _parse_upload(request: Request, upload: UploadFile, keep: bool = True) -> tuple[Report, str | None]:
-    """Parse one uploaded file in a worker; keep its bytes under a new id for the source view."""
+async def _parse_upload(
+    request: Request, upload: UploadFile, keep: bool = True, job: Literal["parse", "read"] = "parse"
+) -> tuple[Report, str | None]:
+    """Parse one uploaded file in a worker (``read``: or take a data file of render as ``nianbao
+    check`` does); keep its bytes under a new id for the source view."""
     state = _state(request)
     data = await upload.read()
     name = display_name(upload.filename)
     report: Report = await run_in_threadpool(
-        state.pool.run, "parse", (data, name, state.limits.reader), state.limits.parse_timeout_s
+        state.pool.run, job, (data, name, state.limits.reader), state.limits.parse_timeout_s
     )
     if not keep:
         return report, None
@@ -107,9 +110,12 @@ def summarize(report: Report, findings: list[Finding]) -> Summary:
 
 
 def _checked(report: Report, previous: Report | None = None) -> tuple[Report, list[Finding]]:
+    """The findings of the checks; a data file's placed at the line or cell each value was typed
+    in (as ``nianbao check`` places them)."""
     from nianbao import check
+    from nianbao.render.located import relocate
 
-    findings = check(report, previous=previous)
+    findings = relocate(report, check(report, previous=previous))
     return report.model_copy(update={"findings": findings}), findings
 
 
@@ -130,16 +136,22 @@ async def parse(
     return JSONResponse(report.to_json_dict(), headers={UPLOAD_HEADER: upload or ""})
 
 
-@router.post("/check", summary="Parse and check a report (and last year's, for the cross-year rules)")
+@router.post(
+    "/check",
+    summary="Parse and check a report (and last year's, for the cross-year rules)",
+    description="A report file of any format nianbao reads, or a data file of `nianbao render` (YAML, JSON, "
+    "TOML, or the workbook of `--template-xlsx`), checked as `nianbao check` checks it: a data file's findings point "
+    "at the line or the sheet and cell each value was typed in (`where`, `loc`); a bad data file is E_DATA.",
+)
 async def check(
     request: Request,
-    file: Annotated[UploadFile, File(description="this year's report")],
+    file: Annotated[UploadFile, File(description="this year's report, or its data file")],
     previous: Annotated[UploadFile | None, File(description="last year's report of the same agency")] = None,
 ) -> CheckResult:
-    report, upload = await _parse_upload(request, file)
+    report, upload = await _parse_upload(request, file, job="read")
     last = None
     if previous is not None:
-        last, _ = await _parse_upload(request, previous, keep=False)
+        last, _ = await _parse_upload(request, previous, keep=False, job="read")
     report, findings = await run_in_threadpool(_checked, report, last)
     return CheckResult(
         upload=upload,
@@ -228,6 +240,8 @@ async def source(
     page: Annotated[int | None, Query(ge=1)] = None,
     table: Annotated[int | None, Query(ge=0)] = None,
     row: Annotated[int | None, Query(ge=0)] = None,
+    sheet: Annotated[str | None, Query(max_length=31, description="a workbook's sheet (with cell)")] = None,
+    cell: Annotated[str | None, Query(pattern=r"^[A-Z]{1,3}[1-9][0-9]{0,6}$", description="a cell, e.g. D29")] = None,
     context: Annotated[int, Query(ge=0, le=30)] = 4,
 ) -> SourceExcerpt:
     from nianbao.web.source import SourceLine, excerpt
@@ -246,7 +260,8 @@ async def source(
         )
         state.store.save_lines(upload, read)
         lines = read
-    loc = {k: v for k, v in {"line": line, "page": page, "table": table, "row": row}.items() if v is not None}
+    given = {"line": line, "page": page, "table": table, "row": row, "sheet": sheet, "cell": cell}
+    loc = {k: v for k, v in given.items() if v is not None}
     part = excerpt(lines, loc, context)
     return SourceExcerpt(
         upload=meta.id,

@@ -39,6 +39,7 @@ class SourceLineOut(BaseModel):
     page: int | None = None
     table: int | None = None
     row: int | None = None
+    sheet: str | None = Field(default=None, description="a workbook's sheet (``line`` is then the row number)")
     focus: bool = Field(description="the line the location names")
 
 

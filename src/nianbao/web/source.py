@@ -2,11 +2,14 @@
 
 A finding's or a cell's ``loc`` uses the reader's own coordinates (a line of a text file, a
 page and a table row of a PDF), so the lines are the reader's blocks again, one per
-paragraph and one per table row, each keeping its location.
+paragraph and one per table row, each keeping its location. The workbook of ``nianbao render
+--template-xlsx`` is shown as its sheets' rows (``sheet`` and ``line`` = the row number), each
+cell by its address, since its findings point at a sheet and cell.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,13 +27,36 @@ class SourceLine:
     page: int | None = None
     table: int | None = None
     row: int | None = None
+    sheet: str | None = None
+
+
+def workbook_lines(data: bytes) -> list[SourceLine]:
+    """Every row of the workbook's visible sheets that holds something: ``D29 99 │ E29 2 …``
+    (a formula as written), ``line`` the row's number on its sheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    out: list[SourceLine] = []
+    book = load_workbook(io.BytesIO(data))
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows():
+            cells = [f"{c.coordinate} {c.value}" for c in row if c.value is not None and str(c.value).strip()]
+            if cells:
+                out.append(SourceLine(" │ ".join(cells), line=row[0].row, sheet=ws.title))
+    return out
 
 
 def source_lines(data: bytes, limits: Limits) -> list[SourceLine]:
     """Every paragraph and table row of a file, in reading order."""
     from nianbao.document import Grid
     from nianbao.readers import read
+    from nianbao.render.workbook import is_render_workbook
 
+    if is_render_workbook(data, limits):
+        return workbook_lines(data)
     out: list[SourceLine] = []
     for block in read(data, limits).blocks:
         if isinstance(block, Grid):
@@ -62,6 +88,9 @@ class Excerpt:
 
 
 def _is_focus(s: SourceLine, loc: dict[str, Any]) -> bool:
+    if loc.get("sheet") is not None:  # a workbook's cell: its row on its sheet
+        digits = re.sub(r"^[A-Za-z]+", "", str(loc.get("cell") or ""))
+        return s.sheet == loc["sheet"] and digits.isdigit() and s.line == int(digits)
     wanted: list[object] = [loc.get(k) for k in ("line", "page", "table", "row")]
     line, page, table, row = wanted
     if page is not None and s.page is not None and s.page != page:

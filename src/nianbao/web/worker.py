@@ -26,6 +26,16 @@ def _parse(data: bytes, name: str, limits: Limits) -> Report:
     return parse_bytes(data, name, limits)
 
 
+def _read(data: bytes, name: str, limits: Limits) -> Report:
+    """A report file parsed, or a data file of render (YAML, JSON, TOML, the workbook of
+    ``--template-xlsx``) read as ``nianbao check`` reads it: each cell remembering its line or cell."""
+    from nianbao.render.located import is_data, read_report
+
+    if is_data(data, name, limits):
+        return read_report(data, name, limits)
+    return _parse(data, name, limits)
+
+
 def _source(data: bytes, limits: Limits) -> list[SourceLine]:
     return source_lines(data, limits)
 
@@ -36,7 +46,7 @@ def _render(report: Report, fmt: str) -> bytes:
     return render(report, fmt)
 
 
-JOBS: dict[str, Callable[..., Any]] = {"parse": _parse, "source": _source, "render": _render}
+JOBS: dict[str, Callable[..., Any]] = {"parse": _parse, "read": _read, "source": _source, "render": _render}
 
 
 class WorkerPool(BoundedPool):

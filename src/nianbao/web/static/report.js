@@ -1,13 +1,16 @@
 // One checked report: its summary, the findings, and the three tables in the official layout
 // with the cells a finding concerns highlighted and the finding's message beside the table.
 // A click on a finding shows the source lines it comes from (/api/v1/uploads/{id}/source).
+// Each finding says where to look as the command does (its `where`): a page and line of a
+// report, or the line of a YAML data file, or the sheet and cell of a workbook
+// (「表三!D29 “（七）总计”行 “自然人”列」).
 
 import { SEVERITY_ZH, el, formatValue, getJSON } from "./api.js";
 import { drawTable, layoutTables } from "./tables.js";
 
 const STATUS_MARK = { blank: "", missing: "缺", unreadable: "?" };
 const STATUS_ZH = { ok: "已读出", blank: "空白", missing: "缺失", unreadable: "无法识别" };
-const LOC_KEYS = ["line", "page", "table", "row"];
+const LOC_KEYS = ["line", "page", "table", "row", "sheet", "cell"];
 
 function locOf(finding, report) {
   const pick = (loc) => Object.fromEntries(LOC_KEYS.filter((k) => loc && loc[k] !== undefined && loc[k] !== null).map((k) => [k, loc[k]]));
@@ -21,6 +24,7 @@ function locOf(finding, report) {
 }
 
 function describeLoc(loc) {
+  if (loc.sheet !== undefined && loc.cell !== undefined) return `工作表“${loc.sheet}”单元格${loc.cell}`;
   const parts = [];
   if (loc.page !== undefined) parts.push(`第${loc.page}页`);
   if (loc.line !== undefined) parts.push(`第${loc.line}行`);
@@ -97,6 +101,7 @@ function findingItem(finding, index, report, upload) {
       el("span", { class: "num" }, String(index)),
       el("span", { class: `badge sev-${finding.severity}` }, SEVERITY_ZH[finding.severity] || finding.severity),
       el("span", { class: "msg" }, finding.message),
+      finding.where ? el("span", { class: "where" }, finding.where) : null,
       el("code", { class: "rule" }, finding.rule),
     ),
     box,
