@@ -33,28 +33,36 @@ def is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u2018" <= ch <= "\u201f" or in_fold_blocks(ch)
 
 
-@dataclass(frozen=True)
 class Glyph:
-    """A piece of text with its box: one PDF character, or one OCR'd run of text."""
+    """A piece of text with its box: one PDF character, or one OCR'd run of text. Its centre and
+    height are set once (a page's glyphs are compared thousands of times); not to be changed."""
 
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    conf: float | None = None
+    __slots__ = ("bottom", "conf", "cx", "cy", "height", "text", "top", "x0", "x1")
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
+    def __init__(self, text: str, x0: float, top: float, x1: float, bottom: float,
+                 conf: float | None = None) -> None:
+        self.text = text
+        self.x0 = x0
+        self.top = top
+        self.x1 = x1
+        self.bottom = bottom
+        self.conf = conf
+        self.cx = (x0 + x1) / 2
+        self.cy = (top + bottom) / 2
+        self.height = max(bottom - top, 0.1)
 
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
+    def _key(self) -> tuple[str, float, float, float, float, float | None]:
+        return (self.text, self.x0, self.top, self.x1, self.bottom, self.conf)
 
-    @property
-    def height(self) -> float:
-        return max(self.bottom - self.top, 0.1)
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Glyph) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Glyph(text={self.text!r}, x0={self.x0!r}, top={self.top!r}, x1={self.x1!r}, "
+                f"bottom={self.bottom!r}, conf={self.conf!r})")
 
 
 @dataclass

@@ -3,8 +3,8 @@ positions, pages without a sound text layer through OCR.
 
 PDFium (pypdfium2) was chosen by measurement (docs/pdf-library.md): it reads the same characters
 as pdfminer/pdfplumber ten times faster, and the same ruled tables come out of its path objects
-through pdfplumber's cell-finding functions (readers/pdfium_page.py). It also renders the pages
-that need OCR.
+through pdfplumber's cell-finding steps (reproduced in readers/pdfium_page.py). It also renders
+the pages that need OCR.
 """
 
 from __future__ import annotations
