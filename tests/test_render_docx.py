@@ -100,7 +100,7 @@ def test_page_font_and_page_number(document: docx.document.Document) -> None:
     east_asia = {f.get(qn("w:eastAsia")) for f in document.element.body.iter(qn("w:rFonts"))}
     assert east_asia == {fonts().body, fonts().heading}
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "示例县科学技术局2024年政府信息公开工作年度报告"
+    assert texts[0] == "示例县科学技术局\n2024年政府信息公开工作年度报告"  # the title over two lines
     assert [t for t in texts if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、")] == [
         s.heading for s in layout("2021").sections
     ]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from nianbao.extract.normalize import norm_label
 from nianbao.numbering import BRACKETED_CN, CN_ENUM
 from nianbao.render.layout import LayoutCell, ReportLayout, TableLayout, layout
+from nianbao.render.title import title_lines
 from nianbao.report import Number, Report
 
 _SUBHEADING = re.compile(f"^(?:{BRACKETED_CN}|{CN_ENUM})[^。；]{{1,24}}[。：]?$")
@@ -63,6 +64,12 @@ class Content:
     layout: ReportLayout
     agency: str = ""  # the 落款 at the end, and the document's author
     date: date | None = None  # the 成文日期 of the 落款, and the document's date
+    title_lines: tuple[str, ...] = ()  # the title as printed, broken at natural points (title.py)
+
+    @property
+    def title_printed(self) -> tuple[str, ...]:
+        """The lines of the title (the title whole when it was not split)."""
+        return self.title_lines or (self.title,)
 
     @property
     def date_text(self) -> str:
@@ -121,6 +128,7 @@ def build(report: Report, preface: str | None = None, today: date | None = None)
         preface = plan.texts.preface.format(**fields)
     return Content(
         title=plan.texts.title.format(**fields),
+        title_lines=title_lines(plan.texts.title, fields),
         preface=paragraphs(preface),
         sections=tuple(
             SectionContent(

@@ -48,7 +48,8 @@ def _paragraph(doc: docx.document.Document, para: Para) -> None:
     _font(p.add_run(para.text), fonts().sub if para.sub else fonts().body, fonts().size["body"])
 
 
-def _heading(doc: docx.document.Document, text: str, level: int) -> None:
+def _heading(doc: docx.document.Document, text: str | tuple[str, ...], level: int) -> None:
+    """A heading; the title (level 0) is given as its lines, set with explicit line breaks."""
     p = doc.add_heading(level=level)
     p.paragraph_format.space_before = Pt(0)
     p.paragraph_format.space_after = LINE if level == 0 else Pt(0)
@@ -59,7 +60,12 @@ def _heading(doc: docx.document.Document, text: str, level: int) -> None:
     else:
         p.paragraph_format.first_line_indent = Pt(fonts().size["heading"] * 2)
     size = fonts().size["title" if level == 0 else "heading"]
-    _font(p.add_run(text), fonts().title if level == 0 else fonts().heading, size, bold=level == 0)
+    lines = (text,) if isinstance(text, str) else text
+    for i, line in enumerate(lines):
+        run = p.add_run(line)
+        if i < len(lines) - 1:
+            run.add_break()
+        _font(run, fonts().title if level == 0 else fonts().heading, size, bold=level == 0)
 
 
 def _signature(doc: docx.document.Document, content: Content) -> None:
@@ -171,7 +177,7 @@ def build_document(content: Content) -> docx.document.Document:
     _page_number(section.footer.paragraphs[0], odd=True)
     _page_number(section.even_page_footer.paragraphs[0], odd=False)
     _properties(doc, content)
-    _heading(doc, content.title, 0)
+    _heading(doc, content.title_printed, 0)
     for para in content.preface:
         _paragraph(doc, para)
     for s in content.sections:
