@@ -26,7 +26,9 @@ def test_readme_links_only_inside_the_repository() -> None:
         assert not re.match(r"[a-z]+:", target), f"outside link: {target}"
         path = target.split("#")[0]
         if path:
-            assert (ROOT / path).exists(), f"broken link: {target}"
+            resolved = (ROOT / path).resolve()
+            assert resolved.is_relative_to(ROOT.resolve()), f"link out of the repository: {target}"
+            assert resolved.exists(), f"broken link: {target}"
     assert not re.search(r"<https?://", README)
 
 
