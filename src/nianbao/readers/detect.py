@@ -28,7 +28,9 @@ _HTML_TAG = re.compile(rf"</?(?:{_HTML_TAGS})\b[^<>]*>", re.I)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_STRONG = re.compile(r"<\s*(?:!doctype\s+html|html|body|table)\b", re.I)
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.M)
-_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+# one line of a Markdown table's separator (|---|---|); white space within the line only, so that
+# the search never backtracks across blank lines
+_MD_TABLE_SEP = re.compile(r"^[^\S\n]*\|?[^\S\n]*:?-{3,}:?[^\S\n]*(?:\|[^\S\n]*:?-{3,}:?[^\S\n]*)+\|?[^\S\n]*$", re.M)
 _MD_OTHER = re.compile(r"\*\*[^*\n]+\*\*|\[[^\]\n]+\]\([^)\s]+\)|^```", re.M)
 
 
