@@ -39,7 +39,7 @@ def random_values(template: Template, seed: int, big: bool = True) -> dict[str, 
     for col in block.columns[:-1]:
         for r in results:
             values[f"applications.{r}.{col.key}"] = rng.randint(0, top // 10) if rng.random() < 0.5 else 0
-        total = sum(values[f"applications.{r}.{col.key}"] for r in results)
+        total = sum(int(values[f"applications.{r}.{col.key}"]) for r in results)
         values[f"applications.results_total.{col.key}"] = total
         forward = rng.randint(0, 30)
         carried = rng.randint(0, min(30, total + forward))

@@ -52,7 +52,8 @@ def _same(a: float | None, b: float) -> bool:
 
 
 def sidecar(name: str) -> dict[str, Any]:
-    return json.loads((VARIANTS / f"{name}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((VARIANTS / f"{name}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def score(txt: Path, side: dict[str, Any]) -> Score:
@@ -112,7 +113,8 @@ class Worker:
         self._conn.send(name)
         if self._conn.poll(timeout):
             try:
-                return self._conn.recv()
+                score: Score = self._conn.recv()
+                return score
             except (EOFError, OSError):
                 result = Score(error="解析进程异常退出")
         else:
