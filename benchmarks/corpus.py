@@ -1,6 +1,10 @@
 """Corpus ingest speed, memory and size: reports per second with 1 and 2 worker processes (their
-ratio is the scaling), the peak memory of the parent and of a worker at 1,000 reports and at
-N (flat as the corpus grows), and the database's size per report.
+ratio is the scaling), the CPU the parent and the workers spend per report (the parent's share
+of it: what the parent takes from the workers on a machine with no core to spare), the peak
+memory of the parent and of a worker at 1,000 reports and at N (flat as the corpus grows), the
+database's size per report, and the time 100,000 reports would take: projected from the
+measured points (a line through them: start-up plus a cost per report), and from the CPU per
+report on an idle machine of this many cores.
 
     .venv/bin/python benchmarks/corpus.py              # 1,000 generated reports
     .venv/bin/python benchmarks/corpus.py --n 10000    # 1,000 and 10,000
@@ -50,7 +54,11 @@ def child(corpus: str, workers: int, url: str) -> None:
     from nianbao.corpus.ingest import run
     from nianbao.corpus.progress import Progress
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     summary = run([corpus], url, workers=workers, progress=Progress(sys.stderr, live=False, interval=30))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    # the workers, once ended and reaped (the pool joins them when the run closes it)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         json.dumps(
             {
@@ -58,7 +66,9 @@ def child(corpus: str, workers: int, url: str) -> None:
                 "link_seconds": summary.link_seconds,
                 "ingested": summary.ingested,
                 "failed": summary.failed,
-                "parent_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "parent_cpu": own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime,
+                "workers_cpu": children.ru_utime + children.ru_stime,
+                "parent_peak_mb": own.ru_maxrss / 1024,
                 "worker_peak_mb": summary.worker_peak_kb / 1024,
                 "db_bytes": db_size(url),
             }
@@ -129,9 +139,14 @@ def main() -> None:
         child(args.child, args.workers[0], args.url)
         return
     sizes = sorted({1000, args.n}) if args.n > 1000 else [args.n]
-    print(f"corpus ingest benchmark: {os.cpu_count()} cores, database {'PostgreSQL' if args.pg else 'SQLite'}")
-    print(f"{'reports':>8} {'workers':>7} {'seconds':>8} {'link s':>7} {'reports/s':>9} {'parent MB':>9} "
-          f"{'worker MB':>9} {'DB KB/report':>12}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    print(f"corpus ingest benchmark: {cores} cores, database {'PostgreSQL' if args.pg else 'SQLite'}")
+    print(
+        f"{'reports':>8} {'workers':>7} {'seconds':>8} {'link s':>7} {'reports/s':>9} {'parent ms':>9} "
+        f"{'worker ms':>9} {'parent %':>8} {'parent MB':>9} {'worker MB':>9} {'DB KB/report':>12}"
+    )
+    points: dict[int, list[tuple[int, float]]] = {}  # workers → (reports, seconds)
+    cpu: dict[int, tuple[float, float]] = {}  # workers → CPU ms per report (parent, workers), largest run
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         for n in sizes:
             t0 = time.perf_counter()
@@ -146,13 +161,41 @@ def main() -> None:
                     drop(handle)
                 assert r["ingested"] == n, r
                 rates[workers] = n / r["seconds"]
+                points.setdefault(workers, []).append((n, r["seconds"]))
+                parent_ms, worker_ms = 1000 * r["parent_cpu"] / n, 1000 * r["workers_cpu"] / n
+                cpu[workers] = (parent_ms, worker_ms)
                 print(
                     f"{n:>8} {workers:>7} {r['seconds']:>8.1f} {r['link_seconds']:>7.1f} {rates[workers]:>9.1f} "
+                    f"{parent_ms:>9.2f} {worker_ms:>9.2f} {100 * parent_ms / (parent_ms + worker_ms):>7.0f}% "
                     f"{r['parent_peak_mb']:>9.0f} {r['worker_peak_mb']:>9.0f} {r['db_bytes'] / n / 1024:>12.1f}"
                 )
             if len(rates) > 1:
                 lo, hi = min(rates), max(rates)
                 print(f"  scaling {lo}→{hi} workers: ×{rates[hi] / rates[lo]:.2f}")
+    print(f"projection for {TARGET:,} reports:")
+    for workers, measured in points.items():
+        seconds = project(measured, TARGET)
+        how = "a line through " + " and ".join(f"{n:,}" for n, _ in measured) if len(measured) > 1 else "the rate"
+        parent_ms, worker_ms = cpu[workers]
+        idle = TARGET * max((parent_ms + worker_ms) / min(workers + 1, cores), worker_ms / workers, parent_ms) / 1000
+        print(
+            f"  {workers} workers: {seconds / 60:.0f} min as measured here ({how}); "
+            f"{idle / 60:.0f} min by CPU on {cores} idle cores"
+        )
+
+
+TARGET = 100_000
+
+
+def project(measured: list[tuple[int, float]], n: int) -> float:
+    """Seconds for ``n`` reports: the line through the two largest points (start-up + per report),
+    or the one point's rate."""
+    if len(measured) < 2:
+        (m, s), *_ = measured
+        return s * n / m
+    (n0, s0), (n1, s1) = sorted(measured)[-2:]
+    per = (s1 - s0) / (n1 - n0)
+    return s0 + per * (n - n0)
 
 
 if __name__ == "__main__":

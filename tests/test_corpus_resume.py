@@ -57,7 +57,12 @@ def test_killed_run_resumes_to_the_same_database(
 ) -> None:
     with database(kind, tmp_path) as url:
         cmd = [sys.executable, "-m", "nianbao.cli", "corpus", "ingest", str(root), "--db", url, "--workers", "1"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        # batches of 4 files: killed between commits and within one (the files of a batch not yet
+        # committed are lost together, and done again)
+        env = {**os.environ, "NIANBAO_INGEST_BATCH": "4", "NIANBAO_INGEST_BATCH_SECONDS": "60"}
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env
+        )
         watcher = db.make_engine(url)
         deadline = time.monotonic() + 60
         try:

@@ -28,8 +28,11 @@ class DaskRunner:
         # pure=False: the same file submitted twice (e.g. --force) is computed again
         return self.client.submit(fn, arg, pure=False)
 
-    def wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
-        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
+    def wait(self, pending: set[Any], timeout: float | None = None) -> tuple[set[Any], set[Any]]:
+        try:
+            done, rest = wait(list(pending), timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:  # distributed's wait says so by raising
+            return set(), set(pending)
         return set(done), set(rest)
 
     def result(self, future: Future[Any]) -> Any:

@@ -7,8 +7,8 @@ when a database is opened; the models here must match them (a test compares the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,23 +28,31 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
-    insert,
     inspect,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, CursorResult, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nianbao.corpus import DEFAULT_URL as DEFAULT_URL  # re-exported: the URL every corpus function defaults to
-from nianbao.corpus.worker import Cell, StoredReport
+from nianbao.corpus.worker import (
+    FINDING_FIELDS,
+    REPORT_FIELDS,
+    SCOPE_CROSSYEAR,
+    SCOPE_REPORT,
+    Cell,
+    Parsed,
+    StoredReport,
+    finding_rows,
+    parsed_of,
+)
+from nianbao.corpus.worker import cell_order as cell_order  # re-exported: export and web read it here
 from nianbao.errors import E_DB, NianbaoError
 from nianbao.report import Finding, Report, Source
 
-# not in errors.py: the database named by --db cannot be opened or reached
-SCOPE_REPORT = "report"
-SCOPE_CROSSYEAR = "crossyear"
+__all__ = ["SCOPE_CROSSYEAR", "SCOPE_REPORT"]
 
 # an autoincrementing 64-bit key; SQLite autoincrements only a column declared INTEGER
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -205,75 +213,85 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _new_id(result: CursorResult[Any]) -> int:
-    """The primary key the database gave the row just inserted."""
-    key = result.inserted_primary_key
-    assert key is not None, "an INSERT of one row has a primary key"
-    return int(key[0])
-
-
 def insert_file(
     conn: Connection, source: Source, status: str, error_code: str | None = None, error: str | None = None
 ) -> int:
-    row = {
-        "sha256": source.sha256,
-        "path": source.path,
-        "format": source.format or None,
-        "size": source.size or 0,
-        "status": status,
-        "error_code": error_code,
-        "error": error,
-        "ingested_at": now(),
-    }
-    return _new_id(conn.execute(insert(files).values(row)))
+    return Writer(conn).file(source, status, error_code, error)
 
 
 def insert_report(conn: Connection, file_id: int, report: Report, agency_norm: str | None, region: str | None) -> int:
-    """The report, its cells and its own findings (scope ``report``)."""
-    row = {
-        "file_id": file_id,
-        "title": report.title,
-        "agency": report.agency,
-        "agency_norm": agency_norm,
-        "region": region,
-        "year": report.year,
-        "template": report.template,
-        "published": report.published,
-        "sections": [s.model_dump(mode="json") for s in report.sections],
-        "previous_id": None,
-        # nothing to link without an agency and a year
-        "linked": agency_norm is None or report.year is None,
-    }
-    report_id = _new_id(conn.execute(insert(reports).values(row)))
-    cells = [
-        {"report_id": report_id, **Cell.of(key, value, report.provenance.get(key)).row()}
-        for key, value in report.values.items()
-    ]
-    if cells:
-        conn.execute(insert(values), cells)
-    insert_findings(conn, report_id, report.findings, SCOPE_REPORT)
+    """The report, its cells and its own findings (scope ``report``), as the ingest stores them
+    (``agency_norm`` and ``region`` as the worker names them: ``names.agency``)."""
+    parsed = parsed_of(report.source, report, report.findings, stored=False)
+    row = dict(zip(REPORT_FIELDS, parsed.report, strict=True))
+    row.update(agency_norm=agency_norm, region=region, linked=agency_norm is None or report.year is None)
+    writer = Writer(conn)
+    report_id = writer.report(file_id, replace(parsed, report=tuple(row.values())))
+    writer.flush()
     return report_id
 
 
 def insert_findings(conn: Connection, report_id: int, found: list[Finding], scope: str) -> None:
-    if found:
-        conn.execute(
-            insert(findings),
-            [
-                {
-                    "report_id": report_id,
-                    "rule": f.rule,
-                    "severity": f.severity,
-                    "message": f.message,
-                    "keys": list(f.keys),
-                    "loc": dict(f.loc),
-                    "scope": scope,
-                    "kind": f.scope,
-                    "place": f.where,
-                }
-                for f in found
-            ],
+    writer = Writer(conn)
+    writer.findings(report_id, finding_rows(found, scope))
+    writer.flush()
+
+
+class Writer:
+    """Rows written the quick way, in the caller's transaction: statements in the driver's own
+    SQL with the values as the worker encoded them (no per-row work of SQLAlchemy's), the cells
+    and findings of many reports gathered into one ``executemany`` each (``flush``)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self._stamp = files.c.ingested_at.type._cached_bind_processor(conn.dialect)  # SQLite: its text form
+
+        def sql(table: Table, names: tuple[str, ...], tail: str = "") -> str:
+            return f'INSERT INTO "{table.name}" ({", ".join(f"{chr(34)}{n}{chr(34)}" for n in names)}) ' + (
+                f"VALUES ({', '.join([mark] * len(names))}){tail}"
+            )
+
+        self._file = sql(files, FILE_FIELDS, " RETURNING id")
+        self._report = sql(reports, ("file_id", *REPORT_FIELDS), " RETURNING id")
+        self._cell = sql(values, ("report_id", *Cell._fields))
+        self._finding = sql(findings, ("report_id", *FINDING_FIELDS))
+        self._cells: list[tuple[Any, ...]] = []
+        self._findings: list[tuple[Any, ...]] = []
+
+    def file(self, source: Source, status: str, error_code: str | None = None, error: str | None = None) -> int:
+        stamp = now()
+        row = (
+            source.sha256,
+            source.path,
+            source.format or None,
+            source.size or 0,
+            status,
+            error_code,
+            error,
+            self._stamp(stamp) if self._stamp else stamp,
         )
+        return int(self.conn.exec_driver_sql(self._file, row).scalar_one())
+
+    def report(self, file_id: int, parsed: Parsed) -> int:
+        """The report's row at once (its id is wanted); its cells and findings at ``flush``."""
+        report_id = int(self.conn.exec_driver_sql(self._report, (file_id, *parsed.report)).scalar_one())
+        self._cells.extend((report_id, *c) for c in parsed.cells)
+        self.findings(report_id, parsed.findings)
+        return report_id
+
+    def findings(self, report_id: int, rows: list[tuple[Any, ...]]) -> None:
+        self._findings.extend((report_id, *f) for f in rows)
+
+    def flush(self) -> None:
+        if self._cells:
+            self.conn.exec_driver_sql(self._cell, self._cells)
+        if self._findings:
+            self.conn.exec_driver_sql(self._finding, self._findings)
+        self._cells, self._findings = [], []
+
+
+FILE_FIELDS = ("sha256", "path", "format", "size", "status", "error_code", "error", "ingested_at")
 
 
 def delete_file(conn: Connection, sha256: str) -> None:
@@ -311,13 +329,3 @@ def fetch_report(conn: Connection, report_id: int) -> StoredReport:
         sections=list(r.sections or []),
         cells=cells,
     )
-
-
-@cache
-def cell_order(template: str | None) -> dict[str, int]:
-    """Cell key → its place in the template (rows are stored by key; reports list them in this order)."""
-    from nianbao.template import available, load
-
-    if template not in available():
-        return {}
-    return {k: i for i, k in enumerate(load(template).cell_keys())}

@@ -1,16 +1,24 @@
 """The ingest: every report file under some paths, parsed and checked in a pool of processes
-(or on a Dask cluster), each written to the database in its own transaction.
+(or on a Dask cluster), written to the database a batch of files per transaction, and linked
+across years as the batches are stored.
 
-Resumable by construction: a file is known by the sha256 of its bytes, and its row, report,
-cells and findings are committed together, so a run killed at any point has stored whole
-reports only, and the next run skips exactly those (``--force`` redoes them). The parent is the
-only writer; workers only parse and check. A file that fails, even one that kills its worker
-process, is recorded with its reason and the run goes on.
+Resumable by construction: a file is known by the sha256 of its bytes, and a batch's files —
+each with its row, report, cells and findings — are committed together, so a run killed at any
+point has stored whole reports only, and the next run skips exactly those (``--force`` redoes
+them). A batch is committed when it holds ``Batching.reports`` files or is ``Batching.seconds``
+old, whichever comes first. The parent is the only writer; workers parse, check, and make the
+rows it writes. A file that fails, even one that kills its worker process, is recorded with its
+reason and the run goes on.
+
+Years are linked as batches come in (``agencies.Linker``: the cross-year checks of new pairs run
+on the workers between the files); what that leaves (agencies with cells another year may fix,
+reports of an earlier run not yet linked) is linked at the end (``agencies.link``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -19,13 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from nianbao.corpus import DEFAULT_URL, db
-from nianbao.corpus.agencies import agency, link
+from nianbao.corpus import DEFAULT_URL, db, default_workers
+from nianbao.corpus.agencies import Linker, link_names
 from nianbao.corpus.pool import PoolRunner, Runner, WorkerCrash
 from nianbao.corpus.progress import Progress
-from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, process
+from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, PairJob, check_pair, process
 from nianbao.errors import E_DB, E_IO, E_TOO_LARGE, NianbaoError
 from nianbao.files import iter_inputs
 from nianbao.readers import too_large
@@ -60,6 +69,25 @@ def scan(paths: Iterable[str]) -> list[Path]:
     return list(iter_inputs(list(paths)))
 
 
+@dataclass(frozen=True)
+class Batching:
+    """When the parent commits what the workers sent: after this many files, or when the first
+    of them has waited this long, whichever comes first (a run killed loses at most that)."""
+
+    reports: int = 200
+    seconds: float = 0.5
+
+    @classmethod
+    def from_env(cls) -> Batching:
+        """``NIANBAO_INGEST_BATCH`` (files per transaction) and ``NIANBAO_INGEST_BATCH_SECONDS``."""
+        reports = os.environ.get("NIANBAO_INGEST_BATCH")
+        seconds = os.environ.get("NIANBAO_INGEST_BATCH_SECONDS")
+        return cls(
+            reports=max(1, int(reports)) if reports else cls.reports,
+            seconds=max(0.0, float(seconds)) if seconds else cls.seconds,
+        )
+
+
 def ingest(
     paths: Iterable[str],
     engine: Engine,
@@ -67,20 +95,33 @@ def ingest(
     force: bool = False,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    batching: Batching | None = None,
 ) -> Summary:
-    """Ingest every file under ``paths`` into the database behind ``engine``, then link years."""
+    """Ingest every file under ``paths`` into the database behind ``engine``, linking years as
+    the reports are stored; then link what is left."""
     start = time.perf_counter()
     files = scan(paths)
     summary = Summary(files=len(files))
     progress = progress or Progress()
+    linker = Linker(engine)
     with progress.running(len(files)):
         jobs = _jobs(engine, files, force, summary, progress, limits or Limits.from_env())
-        for outcome in _run(runner, jobs):
-            _store(engine, outcome, force, summary)
-            progress.advance(summary, outcome)
+        batch = _Batch(engine, force, summary, progress, linker, batching or Batching.from_env())
+        for event in _Flow(runner, jobs, linker.pairs).events():
+            if isinstance(event, Outcome):
+                batch.add(event)
+            elif isinstance(event, tuple):
+                linker.found(*event)
+            elif event == _IDLE:
+                batch.flush()  # the last files, then what their agencies need checked
+                if linker.pairs:
+                    continue
+            batch.due()
+        linker.write()
         linking = time.perf_counter()
         progress.note("nianbao corpus: 关联各机关相邻年度的报告，运行跨年度检查…")
-        summary.linked = link(engine, runner)
+        names = set(link_names(engine, runner))
+        summary.linked = len(linker.norms | names)
         summary.link_seconds = time.perf_counter() - linking
     summary.seconds = time.perf_counter() - start
     return summary
@@ -125,49 +166,80 @@ def _jobs(
             yield Job(str(path), sha, data, limits)
 
 
-def _run(runner: Runner, jobs: Iterator[Job]) -> Iterator[Outcome]:
-    """Outcomes as they complete, with at most ``runner.slots`` jobs in flight (flat memory).
+_TICK = "tick"  # a while without results: time to commit what waits
+_IDLE = "idle"  # nothing left to run: the last batch may be committed, and give more pairs
+Event = Outcome | tuple[PairJob, list[tuple[Any, ...]]] | str
 
-    When a worker dies, the jobs that were in flight are run again one at a time, so that the
-    file that kills a worker is found and recorded, and the others are not blamed for it."""
-    pending: dict[Any, Job] = {}
-    suspects: deque[Job] = deque()
-    alone = False  # a suspect is running by itself
-    exhausted = False
-    while True:
-        while not alone and suspects and not pending:
-            job = suspects.popleft()
-            pending[runner.submit(process, job)] = job
-            alone = True
-        while not alone and not suspects and not exhausted and len(pending) < runner.slots:
-            upcoming = next(jobs, None)
-            if upcoming is None:
-                exhausted = True
-            else:
-                job = upcoming
+
+class _Flow:
+    """The files' jobs and the pairs' checks on the runner, with at most ``runner.slots`` in
+    flight (flat memory); pairs go first, as they come (``pairs``, filled by the linker).
+
+    When a worker dies, the files in flight are run again one at a time, so that the file that
+    kills a worker is found and recorded, and the others are not blamed for it. A pair whose
+    check fails on a worker is checked here (the check is pure)."""
+
+    def __init__(self, runner: Runner, jobs: Iterator[Job], pairs: deque[PairJob], tick: float = 0.1) -> None:
+        self.runner, self.jobs, self.pairs, self.tick = runner, jobs, pairs, tick
+
+    def events(self) -> Iterator[Event]:
+        runner = self.runner
+        pending: dict[Any, Job | PairJob] = {}
+        suspects: deque[Job] = deque()
+        alone = False  # a suspect is running by itself
+        exhausted = False
+        while True:
+            while not alone and suspects and not pending:
+                job = suspects.popleft()
                 pending[runner.submit(process, job)] = job
-        if not pending:
-            if exhausted and not suspects:
-                return
-            continue
-        done, _ = runner.wait(set(pending))
-        for future in done:
-            job = pending.pop(future)
-            try:
-                yield runner.result(future)
-            except WorkerCrash:
-                if alone:
-                    yield _crashed(job)
+                alone = True
+            while not alone and self.pairs and len(pending) < runner.slots:
+                pair = self.pairs.popleft()
+                pending[runner.submit(check_pair, pair)] = pair
+            while not alone and not suspects and not exhausted and len(pending) < runner.slots:
+                upcoming = next(self.jobs, None)
+                if upcoming is None:
+                    exhausted = True
                 else:
-                    suspects.append(job)
-                    suspects.extend(pending.values())
-                    pending.clear()
-                    break
-            except NianbaoError as e:  # over a limit of time or memory: its child was replaced
-                yield Outcome(job.path, job.sha256, len(job.data), None, error_code=e.code, error=e.reason)
-            except Exception as e:  # e.g. Dask's KilledWorker after its own retries
-                yield _crashed(job, f"{type(e).__name__}: {e}")
-        alone = alone and bool(pending)
+                    pending[runner.submit(process, upcoming)] = upcoming
+            if not pending:
+                if exhausted and not suspects and not self.pairs:
+                    yield _IDLE
+                    if not self.pairs:
+                        return
+                continue
+            done, _ = runner.wait(set(pending), self.tick)
+            if not done:
+                yield _TICK
+            for future in done:
+                item = pending.pop(future)
+                if isinstance(item, PairJob):
+                    try:
+                        found = runner.result(future)
+                    except Exception:  # a crashed or timed-out worker: the checks are pure, run them here
+                        found = check_pair(item)
+                    yield item, found
+                    continue
+                job = item
+                try:
+                    yield runner.result(future)
+                except WorkerCrash:
+                    if alone:
+                        yield _crashed(job)
+                    else:
+                        suspects.append(job)
+                        for other in pending.values():
+                            if isinstance(other, PairJob):
+                                self.pairs.append(other)
+                            else:
+                                suspects.append(other)
+                        pending.clear()
+                        break
+                except NianbaoError as e:  # over a limit of time or memory: its child was replaced
+                    yield Outcome(job.path, job.sha256, len(job.data), None, error_code=e.code, error=e.reason)
+                except Exception as e:  # e.g. Dask's KilledWorker after its own retries
+                    yield _crashed(job, f"{type(e).__name__}: {e}")
+            alone = alone and bool(pending)
 
 
 def _crashed(job: Job, detail: str = "") -> Outcome:
@@ -175,26 +247,79 @@ def _crashed(job: Job, detail: str = "") -> Outcome:
     return Outcome(job.path, job.sha256, len(job.data), None, error_code=E_INTERNAL, error=reason)
 
 
-def _store(engine: Engine, outcome: Outcome, force: bool, summary: Summary) -> None:
-    """One file in one transaction: its row, and its report with cells and findings."""
-    summary.worker_peak_kb = max(summary.worker_peak_kb, outcome.worker_peak_kb)
-    try:
-        with engine.begin() as conn:
-            if force:
-                db.delete_file(conn, outcome.sha256)
-            if outcome.report is None:
-                db.insert_file(conn, outcome.source, "failed", outcome.error_code, outcome.error)
-            else:
-                file_id = db.insert_file(conn, outcome.source, "ok")
-                who = agency(outcome.report.agency)
-                db.insert_report(conn, file_id, outcome.report, who.norm if who else None, who.region if who else None)
-    except IntegrityError:  # another run stored the same file meanwhile
-        summary.skipped += 1
-        return
-    if outcome.report is None:
-        _count_failure(summary, outcome)
-    else:
-        summary.ingested += 1
+class _Batch:
+    """The outcomes waiting to be committed (see ``Batching``), counted and shown once stored."""
+
+    def __init__(
+        self, engine: Engine, force: bool, summary: Summary, progress: Progress, linker: Linker, batching: Batching
+    ) -> None:
+        self.engine, self.force, self.summary, self.progress = engine, force, summary, progress
+        self.linker, self.batching = linker, batching
+        self.outcomes: list[Outcome] = []
+        self.since = 0.0
+
+    def add(self, outcome: Outcome) -> None:
+        self.summary.worker_peak_kb = max(self.summary.worker_peak_kb, outcome.worker_peak_kb)
+        if not self.outcomes:
+            self.since = time.monotonic()
+        self.outcomes.append(outcome)
+        if len(self.outcomes) >= self.batching.reports:
+            self.flush()
+
+    def due(self) -> None:
+        """Commit the batch if it has waited long enough; write the agencies linked meanwhile."""
+        if self.outcomes and time.monotonic() - self.since >= self.batching.seconds:
+            self.flush()
+        elif not self.outcomes:
+            self.linker.write()
+
+    def flush(self) -> None:
+        outcomes, self.outcomes = self.outcomes, []
+        ids: list[int] = []
+        if outcomes:
+            try:
+                with self.engine.begin() as conn:
+                    ids = _store(conn, outcomes, self.force)
+            except IntegrityError:  # another run stored one of these files meanwhile: one by one
+                ids = [self._alone(o) for o in outcomes]
+            for outcome, report_id in zip(outcomes, ids, strict=True):
+                if report_id == _SKIPPED:
+                    self.summary.skipped += 1
+                elif outcome.parsed is None:
+                    _count_failure(self.summary, outcome)
+                else:
+                    self.summary.ingested += 1
+                self.progress.advance(self.summary, outcome)
+        self.linker.write()  # before planning: an agency linked meanwhile must be seen linked
+        self.linker.added([(i, o.parsed) for o, i in zip(outcomes, ids, strict=True) if o.parsed and i >= 0])
+
+    def _alone(self, outcome: Outcome) -> int:
+        try:
+            with self.engine.begin() as conn:
+                return _store(conn, [outcome], self.force)[0]
+        except IntegrityError:
+            return _SKIPPED
+
+
+_SKIPPED = -2  # not stored: another run has the file
+_FAILED = -1  # stored as failed: no report
+
+
+def _store(conn: Connection, outcomes: list[Outcome], force: bool) -> list[int]:
+    """Files in the caller's transaction: each its row, and its report with cells and findings;
+    the report ids (_FAILED for a file without report)."""
+    writer = db.Writer(conn)
+    ids = []
+    for outcome in outcomes:
+        if force:
+            db.delete_file(conn, outcome.sha256)
+        if outcome.parsed is None:
+            writer.file(outcome.source, "failed", outcome.error_code, outcome.error)
+            ids.append(_FAILED)
+        else:
+            ids.append(writer.report(writer.file(outcome.source, "ok"), outcome.parsed))
+    writer.flush()
+    return ids
 
 
 def _count_failure(summary: Summary, outcome: Outcome) -> None:
@@ -214,20 +339,22 @@ def make_runner(workers: int, scheduler: str | None, limits: Limits | None = Non
 def run(
     paths: Iterable[str],
     url: str = DEFAULT_URL,
-    workers: int = 1,
+    workers: int | None = None,
     force: bool = False,
     scheduler: str | None = None,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    batching: Batching | None = None,
 ) -> Summary:
-    """The whole ingest as ``nianbao corpus ingest`` runs it."""
+    """The whole ingest as ``nianbao corpus ingest`` runs it; ``workers`` by default one per
+    core this process may use (``default_workers``), ``batching`` by default ``Batching.from_env``."""
     from sqlalchemy.exc import SQLAlchemyError
 
     limits = limits or Limits.from_env()
     engine = db.open_db(url)
-    runner = make_runner(workers, scheduler, limits)
+    runner = make_runner(workers or default_workers(), scheduler, limits)
     try:
-        return ingest(paths, engine, runner, force, progress, limits)
+        return ingest(paths, engine, runner, force, progress, limits, batching)
     except SQLAlchemyError as e:  # read-only, locked past the busy timeout, disk full: the reason, no traceback
         detail = str(getattr(e, "orig", None) or e).splitlines()[0]
         raise NianbaoError(E_DB, f"数据库无法写入（{detail}），已入库的报告保留") from None

@@ -16,13 +16,14 @@ WORKER_MODULES = ("nianbao.corpus.preload",)
 
 
 class Runner(Protocol):
-    """Runs ``fn(arg)`` somewhere else; ``slots`` is how many calls to keep in flight."""
+    """Runs ``fn(arg)`` somewhere else; ``slots`` is how many calls to keep in flight. ``wait``
+    returns when one call is done, or after ``timeout`` seconds with none done."""
 
     slots: int
 
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Any: ...
 
-    def wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]: ...
+    def wait(self, pending: set[Any], timeout: float | None = None) -> tuple[set[Any], set[Any]]: ...
 
     def result(self, future: Any) -> Any: ...
 
@@ -48,8 +49,8 @@ class PoolRunner:
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Future[T]:
         return self._threads.submit(self._pool.run, fn, (arg,))
 
-    def wait(self, pending: set[Any]) -> tuple[set[Any], set[Any]]:
-        done, rest = wait(pending, return_when=FIRST_COMPLETED)
+    def wait(self, pending: set[Any], timeout: float | None = None) -> tuple[set[Any], set[Any]]:
+        done, rest = wait(pending, timeout, return_when=FIRST_COMPLETED)
         return set(done), set(rest)
 
     def result(self, future: Future[Any]) -> Any:

@@ -94,7 +94,7 @@ class Progress:
 
     def advance(self, summary: Summary, outcome: Outcome | None = None) -> None:
         self._done += 1
-        if outcome is not None and outcome.report is None and outcome.error:
+        if outcome is not None and outcome.parsed is None and outcome.error:
             self.note(NianbaoError(outcome.error_code or "", outcome.error, outcome.path).line())
         counts = f"入库 {summary.ingested}  失败 {summary.failed}  跳过 {summary.skipped + summary.duplicates}"
         self._counts = counts

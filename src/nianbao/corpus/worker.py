@@ -1,20 +1,33 @@
-"""The work of one file, as a worker process does it: bytes → checked Report, or the reason
-there is none. Kept apart from the ingest so that a worker imports only the parser and the
-checks (no database, no progress display), and starts fast.
+"""The work of one file, as a worker process does it: bytes → checked report, made ready for the
+database (rows with their JSON encoded, the report as it will read back), or the reason there
+is none; and the cross-year checks of a pair of stored reports. Kept apart from the ingest so
+that a worker imports only the parser and the checks (no database, no progress display), starts
+fast, and does the work the parent would otherwise do: the parent only writes rows.
 """
 
 from __future__ import annotations
 
+import json
+import pickle
 import resource
+import zlib
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, NamedTuple
 
+from nianbao.corpus.names import agency
 from nianbao.errors import NianbaoError
 from nianbao.readers.limits import Limits
 from nianbao.report import Finding, Provenance, Report, Section, Source
 
 # not in errors.py: a failure of ours (a bug or a crash), not of the file; recorded all the same
 E_INTERNAL = "E_INTERNAL"
+# a finding's scope in the database: the report's own checks, or those against last year's report
+SCOPE_REPORT = "report"
+SCOPE_CROSSYEAR = "crossyear"
+# the columns the ingest writes, in the order of the rows below (db.py's tables have them all)
+REPORT_FIELDS = ("title", "agency", "agency_norm", "region", "year", "template", "published", "sections", "linked")
+FINDING_FIELDS = ("rule", "severity", "message", "keys", "loc", "scope", "kind", "place")
 
 
 @dataclass(frozen=True)
@@ -29,13 +42,13 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a worker sends back: the checked report, or the reason there is none."""
+    """What a worker sends back: the checked report ready to store, or the reason there is none."""
 
     path: str
     sha256: str
     size: int
     format: str | None
-    report: Report | None = None
+    parsed: Parsed | None = None
     error_code: str | None = None
     error: str | None = None
     worker_peak_kb: int = 0
@@ -53,8 +66,9 @@ def process(job: Job) -> Outcome:
     base: dict[str, Any] = {"path": job.path, "sha256": job.sha256, "size": len(job.data)}
     try:
         report = parse_bytes(job.data, job.path, job.limits)
-        report = report.model_copy(update={"findings": _checks(report)})
-        return Outcome(**base, format=report.source.format, report=report, worker_peak_kb=_peak_kb())
+        source = Source(path=job.path, sha256=job.sha256, format=report.source.format, size=len(job.data))
+        parsed = parsed_of(source, report, _checks(report))
+        return Outcome(**base, format=report.source.format, parsed=parsed, worker_peak_kb=_peak_kb())
     except NianbaoError as e:
         code, reason = e.code, e.reason
     except Exception as e:  # a bug must cost one file, not the run
@@ -162,11 +176,144 @@ class Pair:
 
 def crossyear(pair: Pair) -> list[Finding]:
     """The findings of the cross-year rules on one pair, as ``nianbao check`` makes them."""
-    from nianbao.checks import RULES, check_report
+    return crossyear_findings(pair.report.report(), pair.previous.report())
 
-    rules = {r.id for r in RULES if r.family == "crossyear"}
-    found = check_report(pair.report.report(), previous=pair.previous.report())
-    return [f for f in found if f.rule in rules]
+
+def crossyear_findings(report: Report, previous: Report) -> list[Finding]:
+    """The findings of the cross-year rules alone: what ``check_report(report, previous)`` gives
+    of the rules of family ``crossyear`` (in the same order, with the same places), without
+    running the report's own rules again (tests/test_corpus_history.py pins the two equal)."""
+    from nianbao.checks import crossyear as family
+    from nianbao.checks.base import SEVERITY_ORDER, Context, load_data, report_template
+    from nianbao.checks.location import where
+
+    ctx = Context(report=report, template=report_template(report), previous=previous, params=load_data("params.yaml"))
+    located = [f.model_copy(update={"where": where(ctx.template, f)}) for f in family.check(ctx)]
+    return sorted(located, key=lambda f: (SEVERITY_ORDER[f.severity], f.scope != "report"))
+
+
+@dataclass(frozen=True)
+class PairJob:
+    """A pair to check, each report packed (``Parsed.stored``: the parent passes the bytes on
+    without decoding them)."""
+
+    report_id: int
+    report: bytes
+    previous: bytes
+
+
+def check_pair(job: PairJob) -> list[tuple[Any, ...]]:
+    """The cross-year findings of a pair, as rows of the findings table (FINDING_FIELDS)."""
+    report, previous = unpack(job.report), unpack(job.previous)
+    return finding_rows(crossyear_findings(report.report(), previous.report()), SCOPE_CROSSYEAR)
+
+
+def pack(stored: StoredReport) -> bytes:
+    """A stored report as bytes to keep and pass on (a fifth of its pickle's size)."""
+    return zlib.compress(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack(data: bytes) -> StoredReport:
+    stored: StoredReport = pickle.loads(zlib.decompress(data))
+    return stored
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A checked report as the database stores it, made in the worker: the rows to write (JSON
+    encoded as the database keeps it), what the linking needs to know of it, and the report as
+    it will read back from the database, packed (``stored``)."""
+
+    report: tuple[Any, ...]  # REPORT_FIELDS
+    cells: list[tuple[Any, ...]]  # Cell._fields, in the template's order
+    findings: list[tuple[Any, ...]]  # FINDING_FIELDS, scope report
+    norm: str | None  # the agency's key (names.normalize)
+    year: int | None
+    open: bool  # a cell that another year may fix (history.has_open_cells)
+    stored: bytes = b""  # the StoredReport packed (made only when asked)
+
+
+def parsed_of(source: Source, report: Report, found: list[Finding], stored: bool = True) -> Parsed:
+    """The rows of a checked report and, with ``stored``, the report as the database gives it
+    back (db.fetch_report): values as doubles, JSON decoded again, cells in template order."""
+    who = agency(report.agency)
+    norm, region = (who.norm, who.region) if who else (None, None)
+    order = cell_order(report.template)
+    keys = sorted(report.values, key=lambda k: (order.get(k, len(order)), k))
+    cells: list[tuple[Any, ...]] = []
+    unreadable = False
+    for key in keys:
+        c = Cell.of(key, report.values[key], report.provenance.get(key))
+        unreadable = unreadable or (c.status == "unreadable" and c.candidates_complete is True)
+        cells.append(
+            (
+                c.key,
+                c.value,
+                c.status,
+                c.raw,
+                None if c.loc is None else json.dumps(c.loc),
+                c.note,
+                None if c.candidates is None else json.dumps(c.candidates),
+                *c[7:],
+            )
+        )
+    sections = json.dumps([s.model_dump(mode="json") for s in report.sections])
+    # nothing to link without an agency and a year
+    row = (
+        report.title,
+        report.agency,
+        norm,
+        region,
+        report.year,
+        report.template,
+        report.published,
+        sections,
+        norm is None or report.year is None,
+    )
+    blob = b""
+    if stored:
+        blob = pack(_as_stored(source, report, cells, sections))
+    return Parsed(row, cells, finding_rows(found, SCOPE_REPORT), norm, report.year, unreadable, blob)
+
+
+def _as_stored(source: Source, report: Report, cells: list[tuple[Any, ...]], sections: str) -> StoredReport:
+    """The StoredReport that db.fetch_report will read of these rows."""
+    # each JSON text decoded as the database's reader decodes it, all in one call
+    decoded = json.loads("[" + ",".join(f"[{c[4] or 'null'},{c[6] or 'null'}]" for c in cells) + "]")
+    return StoredReport(
+        path=source.path,
+        sha256=source.sha256,
+        format=source.format or "",
+        size=source.size or 0,
+        title=report.title,
+        agency=report.agency,
+        year=report.year,
+        template=report.template,
+        published=report.published,
+        sections=json.loads(sections),
+        cells=[
+            Cell(c[0], None if c[1] is None else float(c[1]), c[2], c[3], loc, c[5], cand, *c[7:])
+            for c, (loc, cand) in zip(cells, decoded, strict=True)
+        ],
+    )
+
+
+def finding_rows(found: list[Finding], scope: str) -> list[tuple[Any, ...]]:
+    """Findings as rows of the findings table (FINDING_FIELDS, JSON encoded)."""
+    return [
+        (f.rule, f.severity, f.message, json.dumps(list(f.keys)), json.dumps(dict(f.loc)), scope, f.scope, f.where)
+        for f in found
+    ]
+
+
+@cache
+def cell_order(template: str | None) -> dict[str, int]:
+    """Cell key → its place in the template (rows are stored by key; reports list them in this order)."""
+    from nianbao.template import available, load
+
+    if template not in available():
+        return {}
+    return {k: i for i, k in enumerate(load(template).cell_keys())}
 
 
 # the provenance a cell keeps in the database: every key of the contract's Provenance, by the

@@ -1,0 +1,84 @@
+"""Agency names across years: one key for the many ways a report writes an agency's name, and
+the region it names. Kept apart from the linking (``agencies``) so that a worker process can
+name a report's agency without importing the database.
+
+Normalisation (``normalize``) folds what changes between two years' reports of one agency:
+white space and full-width characters (NFKC), a parenthesised second name at the end
+(e.g. “（区知识产权局）”), the higher levels in front of the county-level place
+(“哈尔滨市阿城区…” and “阿城区…” are one agency) and a county that became a district
+(“孟津县…” and “孟津区…”, 撤县设区). A national corpus with two districts of the same name in
+different cities would merge them; ``region`` keeps the place as written, to tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SUFFIXES = "特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|县|旗"
+# a place name's characters: none of the level suffixes, nor of the words that end an office's name
+_PLACE_CHAR = r"[^\W_省市区县旗州盟局委办院厅部会处队所]"
+# a place: 2–8 such characters, then its level; or a one-character county (沛县)
+_UNIT = re.compile(rf"{_PLACE_CHAR}{{2,8}}?(?:{_SUFFIXES})|{_PLACE_CHAR}县")
+_PARTY = re.compile(r"^(?:中国共产党|中共)")
+_COUNTY = ("区", "县")
+_TRAILING_ALIAS = re.compile(r"\([^()]*\)$")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A name as written, the key it is linked by, and the place it names (None when it names none)."""
+
+    name: str
+    norm: str
+    region: str | None
+
+
+def _clean(name: str) -> str:
+    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
+
+
+def _units(text: str) -> list[str]:
+    """The places at the front of a name (after a party prefix), highest first:
+    哈尔滨市阿城区工信局 → [哈尔滨市, 阿城区]."""
+    out: list[str] = []
+    party = _PARTY.match(text)
+    pos = party.end() if party else 0
+    while m := _UNIT.match(text, pos):
+        out.append(m.group(0))
+        pos = m.end()
+    return out
+
+
+def region(name: str | None) -> str | None:
+    """The place a name starts with, as written (full-width and spaces folded)."""
+    if not name:
+        return None
+    units = _units(_clean(name))
+    return "".join(units) or None
+
+
+def normalize(name: str | None) -> str | None:
+    """The key that links one agency's reports across years (see the module's doc)."""
+    if not name:
+        return None
+    text = _clean(name)
+    text = _TRAILING_ALIAS.sub("", text) or text
+    units = _units(text)
+    if units:
+        party = _PARTY.match(text)
+        head = party.group(0) if party else ""
+        rest = text[len(head) + sum(len(u) for u in units) :]
+        place = units[-1]
+        if place.endswith(_COUNTY) and not place.endswith(("自治县", "地区", "自治区", "特别行政区")):
+            place = place[:-1] + "区"
+        text = head + place + rest
+    return text or None
+
+
+def agency(name: str | None) -> Agency | None:
+    if not name:
+        return None
+    return Agency(name=name, norm=normalize(name) or name, region=region(name))
