@@ -128,3 +128,13 @@ def test_html_title_keeps_its_text_whole() -> None:
     html = render(_long_report(), "html").decode()
     assert f"<title>{LONG}2025年政府信息公开工作年度报告</title>" in html
     assert '<h1><span class="title-line">新疆维吾尔自治区巴音郭楞蒙古自治州</span><span class="title-line">' in html
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_title_broken_over_three_lines_parses_back_whole(fmt: str) -> None:
+    """The extractor joins a title of three lines (the agency's places on a line of their own)."""
+    from nianbao.pipeline import parse_bytes
+
+    report = parse_bytes(render(_long_report(), fmt), f"long.{fmt}")
+    assert (report.agency, report.year) == (LONG, 2025)
+    assert report.title == f"{LONG}2025年政府信息公开工作年度报告"

@@ -15,6 +15,9 @@ _TITLE = re.compile(
 _BARE_TITLE = re.compile(
     r"(?P<pre>[^\n。；;\d]{0,60}?)政府信息公开[ \t\u3000]*(?:工作)?[ \t\u3000]*年度[ \t\u3000]*报告"
 )
+# the first line of a title broken over three lines: the agency's places (洛阳市孟津区) — Chinese
+# characters only, ending as a place or an office ends; never a menu, breadcrumb or page number
+_NAME_PART = re.compile(r"[\u4e00-\u9fff（）()]{2,30}(?:省|自治区|市|州|盟|地区|县|旗|区|局|委|委员会|办|办公室|厅|院|政府)")
 _LABEL_PREFIX = re.compile(r"^[\s#*>]*(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|周期|区间|期间|范围)?[^。\n]{0,12}?(?P<y1>(?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日"
@@ -67,7 +70,8 @@ def _clean_agency(s: str) -> str | None:
 
 def find_title(lines: list[str], limit: int) -> tuple[str | None, int | None, str | None, int | None]:
     """(title, line index, agency from title, year from title) among the first lines,
-    joining a title broken over two lines."""
+    joining a title broken over two or three lines (a long agency's name is a line of its own:
+    洛阳市孟津区 / 科技和工业信息化局 / 2025年政府信息公开工作年度报告)."""
     candidates: list[tuple[int, str]] = []
     for i in range(min(limit, len(lines))):
         line = _LABEL_PREFIX.sub("", lines[i]).strip()
@@ -75,7 +79,11 @@ def find_title(lines: list[str], limit: int) -> tuple[str | None, int | None, st
             continue
         candidates.append((i, line))
     for pos, (i, line) in enumerate(candidates):
-        for text in (line, line + (candidates[pos + 1][1] if pos + 1 < len(candidates) else "")):
+        following = [c[1] for c in candidates[pos + 1 : pos + 3]]
+        joins = [line, *(line + "".join(following[:n]) for n in range(1, len(following) + 1))]
+        if not _NAME_PART.fullmatch(line):  # three lines only when the first is a bare part of a name
+            joins = joins[:2]
+        for text in joins:
             m = _TITLE.match(text) or _TITLE.search(text[:120])
             if m and m.start() < 60:
                 agency = _clean_agency(m.group("pre")) or _clean_agency(m.group("post"))
