@@ -17,7 +17,9 @@ _BARE_TITLE = re.compile(
 )
 # the first line of a title broken over three lines: the agency's places (洛阳市孟津区) — Chinese
 # characters only, ending as a place or an office ends; never a menu, breadcrumb or page number
-_NAME_PART = re.compile(r"[\u4e00-\u9fff（）()]{2,30}(?:省|自治区|市|州|盟|地区|县|旗|区|局|委|委员会|办|办公室|厅|院|政府)")
+_NAME_PART = re.compile(
+    r"[\u4e00-\u9fff（）()]{2,30}(?:省|自治区|市|州|盟|地区|县|旗|区|局|委|委员会|办|办公室|厅|院|政府)"
+)
 _LABEL_PREFIX = re.compile(r"^[\s#*>]*(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD = re.compile(
     r"统计(?:期限|时限|时间|周期|区间|期间|范围)?[^。\n]{0,12}?(?P<y1>(?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日"
