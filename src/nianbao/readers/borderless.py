@@ -24,14 +24,31 @@ from nianbao.readers.layout import ENUM_START, BBox, Glyph, Line, join_cell_line
 _NUMBER = re.compile(r"^-?\d[\d,，]*(?:\.\d+)?%?$")
 
 
-@dataclass
 class Word:
-    glyphs: list[Glyph]
-    line: int  # index of its line on the page
+    """Glyphs of one line close together: a table's cell, or a word of a label. Its text is read
+    once, on first use, when the word is whole."""
+
+    __slots__ = ("_number", "_text", "glyphs", "line")
+
+    def __init__(self, glyphs: list[Glyph], line: int) -> None:
+        self.glyphs = glyphs
+        self.line = line  # index of its line on the page
+        self._text: str | None = None
+        self._number: bool | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Word) and (self.glyphs, self.line) == (other.glyphs, other.line)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Word(glyphs={self.glyphs!r}, line={self.line!r})"
 
     @property
     def text(self) -> str:
-        return join_glyphs(self.glyphs)
+        if self._text is None:
+            self._text = join_glyphs(self.glyphs)
+        return self._text
 
     @property
     def x0(self) -> float:
@@ -51,17 +68,24 @@ class Word:
 
     @property
     def is_number(self) -> bool:
-        return bool(_NUMBER.match(self.text))
+        if self._number is None:
+            self._number = bool(_NUMBER.match(self.text))
+        return self._number
 
 
 def words_of(line: Line, index: int) -> list[Word]:
     """A line cut into words at gaps wider than ``settings.WORD_GAP`` ems."""
     out: list[Word] = []
+    gap = settings.WORD_GAP
+    glyphs: list[Glyph] = []
+    prev: Glyph | None = None
     for g in line.glyphs:
-        if out and g.x0 - out[-1].glyphs[-1].x1 <= settings.WORD_GAP * min(g.height, out[-1].glyphs[-1].height):
-            out[-1].glyphs.append(g)
+        if prev is not None and g.x0 - prev.x1 <= gap * min(g.height, prev.height):
+            glyphs.append(g)
         else:
-            out.append(Word([g], index))
+            glyphs = [g]
+            out.append(Word(glyphs, index))
+        prev = g
     return out
 
 

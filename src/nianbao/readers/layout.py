@@ -9,10 +9,13 @@ word positions, and joins a table that runs over a page break.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 
 from nianbao.document import Block, Cell, Grid, Loc, Paragraph
 from nianbao.numbering import CN_ENUM, CN_OR_DIGIT, bracketed
@@ -65,27 +68,48 @@ class Glyph:
                 f"bottom={self.bottom!r}, conf={self.conf!r})")
 
 
-@dataclass
 class Line:
-    """Glyphs on one baseline, left to right, split into segments at wide gaps."""
+    """Glyphs on one baseline, left to right, split into segments at wide gaps. Its glyphs, box and
+    text are worked out on first use (the segments are not changed once the line is made)."""
 
-    segments: list[list[Glyph]]
+    __slots__ = ("_bbox", "_glyphs", "_texts", "segments")
+
+    def __init__(self, segments: list[list[Glyph]]) -> None:
+        self.segments = segments
+        self._glyphs: list[Glyph] | None = None
+        self._bbox: BBox | None = None
+        self._texts: list[str] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and self.segments == other.segments
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"Line(segments={self.segments!r})"
 
     @property
     def glyphs(self) -> list[Glyph]:
-        return [g for s in self.segments for g in s]
+        if self._glyphs is None:
+            self._glyphs = [g for s in self.segments for g in s]
+        return self._glyphs
 
     @property
     def bbox(self) -> BBox:
-        gs = self.glyphs
-        return (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs), max(g.bottom for g in gs))
+        if self._bbox is None:
+            gs = self.glyphs
+            self._bbox = (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs),
+                          max(g.bottom for g in gs))
+        return self._bbox
 
     def segment_texts(self) -> list[str]:
-        return [join_glyphs(s) for s in self.segments]
+        if self._texts is None:
+            self._texts = [join_glyphs(s) for s in self.segments]
+        return list(self._texts)
 
     @property
     def text(self) -> str:
-        return " ".join(self.segment_texts())
+        return " ".join(self._texts if self._texts is not None else self.segment_texts())
 
     @property
     def conf(self) -> float | None:
@@ -97,48 +121,95 @@ def min_conf(glyphs: Iterable[Glyph]) -> float | None:
     return min(confs) if confs else None
 
 
+_SPACES = re.compile(r" {2,}")
+
+
 def join_glyphs(glyphs: Sequence[Glyph]) -> str:
     """Glyphs of one line as text: a space where the gap is wider than a third of the
     glyph height, except between two Chinese characters (justified text spreads them)."""
     out: list[str] = []
     prev: Glyph | None = None
     for g in glyphs:
-        wide = prev is not None and g.x0 - prev.x1 > 0.3 * min(g.height, prev.height)
-        if wide and prev and not (is_cjk(prev.text[-1]) and is_cjk(g.text[0])) and not out[-1].endswith(" "):
-            out.append(" ")
+        if prev is not None:
+            h, ph = g.height, prev.height
+            if g.x0 - prev.x1 > 0.3 * (ph if ph < h else h) and not (is_cjk(prev.text[-1]) and is_cjk(g.text[0])) \
+                    and not out[-1].endswith(" "):
+                out.append(" ")
         out.append(g.text)
         prev = g
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
+    text = "".join(out)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+_BY_CENTRE = attrgetter("cy", "x0")
+_BY_X0 = attrgetter("x0")
+
+
+def _median(ordered: list[float]) -> float:
+    """statistics.median of a list already sorted."""
+    n = len(ordered)
+    i = n // 2
+    return ordered[i] if n % 2 else (ordered[i - 1] + ordered[i]) / 2
+
+
+def _rows(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """Glyphs clustered into rows by vertical overlap with the row's median top and bottom, each row
+    left to right."""
+    rows: list[list[Glyph]] = []
+    tops: list[float] = []  # of the last row, sorted (its median kept as glyphs join it)
+    bottoms: list[float] = []
+    odd = False  # a NaN in the last row: sorted() is the only reference for its median
+    for g in sorted(glyphs, key=_BY_CENTRE):
+        if not g.text.strip():
+            continue
+        if rows:
+            last = rows[-1]
+            if odd:
+                top, bottom = statistics.median(x.top for x in last), statistics.median(x.bottom for x in last)
+            else:
+                top, bottom = _median(tops), _median(bottoms)
+            overlap = min(bottom, g.bottom) - max(top, g.top)
+            if overlap > 0.5 * min(bottom - top, g.height):
+                last.append(g)
+                insort(tops, g.top)
+                insort(bottoms, g.bottom)
+                odd = odd or g.top != g.top or g.bottom != g.bottom
+                continue
+        rows.append([g])
+        tops, bottoms = [g.top], [g.bottom]
+        odd = g.top != g.top or g.bottom != g.bottom
+    for row in rows:
+        row.sort(key=_BY_X0)
+    return rows
+
+
+def _segments(row: list[Glyph], gap_em: float) -> list[list[Glyph]]:
+    """A row cut where the gap is wider than ``gap_em`` times its median glyph height."""
+    limit = gap_em * _median(sorted([g.height for g in row]))
+    segment = [row[0]]
+    segments: list[list[Glyph]] = [segment]
+    prev = row[0]
+    for g in row[1:]:
+        if g.x0 - prev.x1 > limit:
+            segment = [g]
+            segments.append(segment)
+        else:
+            segment.append(g)
+        prev = g
+    return segments
 
 
 def group_lines(glyphs: Iterable[Glyph], gap_em: float = 1.6) -> list[Line]:
     """Cluster glyphs into lines by vertical overlap; a gap wider than ``gap_em`` times
     the line's glyph height starts a new segment (a column of a table without rules)."""
-    rows: list[list[Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: (g.cy, g.x0)):
-        if not g.text.strip():
-            continue
-        if rows:
-            last = rows[-1]
-            top = statistics.median(x.top for x in last)
-            bottom = statistics.median(x.bottom for x in last)
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap > 0.5 * min(bottom - top, g.height):
-                last.append(g)
-                continue
-        rows.append([g])
-    lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda g: g.x0)
-        em = statistics.median(g.height for g in row)
-        segments: list[list[Glyph]] = [[row[0]]]
-        for g in row[1:]:
-            if g.x0 - segments[-1][-1].x1 > gap_em * em:
-                segments.append([g])
-            else:
-                segments[-1].append(g)
-        lines.append(Line(segments))
-    return lines
+    return [Line(_segments(row, gap_em)) for row in _rows(glyphs)]
+
+
+def _cell_text(glyphs: list[Glyph]) -> str:
+    """The text of a ruled table's cell: its lines (never cut into segments) joined."""
+    return join_cell_lines([" ".join([join_glyphs(s) for s in _segments(row, 1e9)]) for row in _rows(glyphs)])
 
 
 def join_cell_lines(lines: Sequence[str]) -> str:
@@ -163,7 +234,17 @@ def _snap(values: Iterable[float]) -> list[float]:
 
 
 def _index(lines: list[float], v: float) -> int:
-    return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+    """The first of the (sorted, finite) grid lines nearest to v: the nearest are either side of
+    where v would go, and the distance only falls before it and only rises after."""
+    if not math.isfinite(v):  # the distances do not order as the lines do
+        return min(range(len(lines)), key=lambda i: abs(lines[i] - v))
+    j = bisect_left(lines, v)
+    if j == len(lines) or (j > 0 and abs(lines[j - 1] - v) <= abs(lines[j] - v)):
+        j -= 1
+        d = abs(lines[j] - v)
+        while j > 0 and abs(lines[j - 1] - v) == d:
+            j -= 1
+    return j
 
 
 @dataclass
@@ -194,23 +275,28 @@ class TableBuild:
     def spans_rows(self, cid: int) -> int:
         return sum(1 for row in self.owner if cid in row)
 
-    def to_grid(self) -> Grid:
+    def to_grid(self, table: int | None = None) -> Grid:
+        """The table as a Grid (the ``table``-th of its document)."""
         seen: set[int] = set()
         rows: list[list[Cell]] = []
         origins: list[list[bool]] = []
+        rounded: dict[int, BBox | None] = {}
         for r, row in enumerate(self.owner):
             cells: list[Cell] = []
             flags: list[bool] = []
             for c, cid in enumerate(row):
-                box = self.boxes.get(cid)
-                loc = Loc(page=self.pages.get(cid, self.row_pages[r]), row=r, col=c,
-                          bbox=round_box(box) if box else None)
+                if cid in rounded:
+                    bbox = rounded[cid]
+                else:
+                    box = self.boxes.get(cid)
+                    bbox = rounded[cid] = round_box(box) if box else None
+                loc = Loc(page=self.pages.get(cid, self.row_pages[r]), table=table, row=r, col=c, bbox=bbox)
                 cells.append(Cell(self.texts.get(cid, ""), loc, confidence=self.confs.get(cid)))
                 flags.append(cid not in seen)
                 seen.add(cid)
             rows.append(cells)
             origins.append(flags)
-        return Grid(rows=rows, loc=Loc(page=self.page, bbox=round_box(self.bbox)), origins=origins)
+        return Grid(rows=rows, loc=Loc(page=self.page, table=table, bbox=round_box(self.bbox)), origins=origins)
 
 
 def round_box(b: BBox) -> BBox:
@@ -241,18 +327,21 @@ def build_table(cells: Sequence[BBox], glyphs: Sequence[Glyph], page: int) -> Ta
                 boxes[next_id] = (xs[c], ys[r], xs[c + 1], ys[r + 1])
                 next_id += 1
     inside: dict[int, list[Glyph]] = {}
+    left, right, top, bottom, n_x, n_y = xs[0], xs[-1], ys[0], ys[-1], len(xs), len(ys)
     for g in glyphs:
-        if not (xs[0] <= g.cx <= xs[-1] and ys[0] <= g.cy <= ys[-1]):
+        cx, cy = g.cx, g.cy
+        if not (left <= cx <= right and top <= cy <= bottom):
             continue
-        r = max(0, min(len(ys) - 2, next(i for i in range(len(ys) - 1) if g.cy <= ys[i + 1])))
-        c = max(0, min(len(xs) - 2, next(i for i in range(len(xs) - 1) if g.cx <= xs[i + 1])))
+        # the first row (column) whose lower (right) edge the centre does not pass
+        r = bisect_left(ys, cy, 1, n_y) - 1
+        c = bisect_left(xs, cx, 1, n_x) - 1
         inside.setdefault(owner[r][c], []).append(g)
     table = TableBuild(xs=xs, owner=owner, boxes=boxes, row_pages=[page] * len(owner),
                        bbox=(xs[0], ys[0], xs[-1], ys[-1]), page=page, last_page=page)
     table.last_bbox = table.bbox
     for cid in boxes:
         gs = inside.get(cid, [])
-        table.texts[cid] = join_cell_lines([ln.text for ln in group_lines(gs, gap_em=1e9)])
+        table.texts[cid] = _cell_text(gs)
         table.confs[cid] = min_conf(gs)
         table.pages[cid] = page
     return table
@@ -407,16 +496,49 @@ def _borderless_grid(lines: Sequence[Line], page: int) -> Grid:
     return Grid(rows=rows, loc=Loc(page=page, bbox=round_box(box)))
 
 
+# A cell renumbered field by field (dataclasses.replace costs three times as much), as long as
+# Cell and Loc have the fields named here.
+_DIRECT = [f.name for f in fields(Cell)] == ["text", "loc", "confidence", "raw"] and \
+    [f.name for f in fields(Loc)] == ["line", "page", "table", "row", "col", "bbox"]
+
+
+def _in_table(c: Cell, n: int) -> Cell:
+    if not _DIRECT:
+        return replace(c, loc=replace(c.loc, table=n))
+    loc = c.loc
+    return Cell(c.text, Loc(loc.line, loc.page, n, loc.row, loc.col, loc.bbox), c.confidence, c.raw)
+
+
+def _numbered(grid: Grid, n: int) -> Grid:
+    rows = [[_in_table(c, n) for c in row] for row in grid.rows]
+    return Grid(rows=rows, loc=replace(grid.loc, table=n), origins=grid.origins)
+
+
 def renumber(blocks: Sequence[Block]) -> list[Block]:
     """Give every Grid, and each of its cells, its index among the document's tables."""
     out: list[Block] = []
     n = 0
     for b in blocks:
         if isinstance(b, Grid):
-            rows = [[replace(c, loc=replace(c.loc, table=n)) for c in row] for row in b.rows]
-            b = Grid(rows=rows, loc=replace(b.loc, table=n), origins=b.origins)
+            b = _numbered(b, n)
             n += 1
         out.append(b)
+    return out
+
+
+def _blocks(items: Sequence[Block | TableBuild]) -> list[Block]:
+    """Tables and lines as blocks, each table numbered (as renumber() numbers them)."""
+    out: list[Block] = []
+    n = 0
+    for it in items:
+        if isinstance(it, TableBuild):
+            out.append(it.to_grid(n))
+            n += 1
+        elif isinstance(it, Grid):
+            out.append(_numbered(it, n))
+            n += 1
+        else:
+            out.append(it)
     return out
 
 
@@ -498,4 +620,4 @@ def assemble(pages: Sequence[PageContent]) -> list[Block]:
         open_table = lowest if lowest is not None and not any(
             ln.bbox[1] >= lowest.last_bbox[3] and not _is_margin(ln) for ln in page.lines
         ) else None
-    return renumber([it.to_grid() if isinstance(it, TableBuild) else it for _, it in items])
+    return _blocks([it for _, it in items])

@@ -20,6 +20,7 @@ from nianbao.document import Document
 from nianbao.errors import E_CORRUPT, E_ENCRYPTED, E_TIMEOUT, E_TOO_LARGE, NianbaoError
 from nianbao.readers import ocr, pdfium_page, settings
 from nianbao.readers.layout import (
+    BBox,
     Glyph,
     PageContent,
     TableBuild,
@@ -66,6 +67,22 @@ def _garbled(glyphs: list[Glyph]) -> bool:
     return cjk > 0 and latin >= settings.GARBLED_MIN and latin > settings.GARBLED_SHARE * cjk
 
 
+def _outside(glyphs: list[Glyph], a: float, b: float, boxes: list[BBox]) -> list[Glyph]:
+    """The glyphs centred between x = a (included) and b, and in none of the boxes."""
+    out: list[Glyph] = []
+    for g in glyphs:
+        cx = g.cx
+        if not a <= cx < b:
+            continue
+        cy = g.cy
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                break
+        else:
+            out.append(g)
+    return out
+
+
 def _text_page(page: pdfium.PdfPage, number: int) -> list[PageContent] | Unsound:
     """A page's text layer as tables and lines (two pages' worth for a sheet printed two-up);
     Unsound when it has no sound text but ink (a scan, text drawn as outlines, fonts without a
@@ -89,9 +106,8 @@ def _text_page(page: pdfium.PdfPage, number: int) -> list[PageContent] | Unsound
     for a, b in halves:
         mine = [t for t in tables if a <= (t.bbox[0] + t.bbox[2]) / 2 < b]
         boxes = [t.bbox for t in mine]
-        outside = [g for g in glyphs if a <= g.cx < b
-                   and not any(x[0] <= g.cx <= x[2] and x[1] <= g.cy <= x[3] for x in boxes)]
-        out.append(PageContent(number=number, tables=mine, lines=group_lines(outside), height=height))
+        out.append(PageContent(number=number, tables=mine, lines=group_lines(_outside(glyphs, a, b, boxes)),
+                               height=height))
     return out
 
 
