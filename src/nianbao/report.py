@@ -45,7 +45,7 @@ class Location(TypedDict, total=False):
 
 
 class Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     path: str = Field(description="the file as given")
     sha256: str
@@ -60,7 +60,7 @@ class Source(BaseModel):
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     no: int = Field(ge=1, le=6)
     title: str = Field(description="the title as printed, without its number")
@@ -69,7 +69,7 @@ class Section(BaseModel):
 
 
 class Provenance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     raw: str | None = Field(description="the text of the cell as printed (None when not found)")
     status: Status
@@ -93,7 +93,7 @@ class Provenance(BaseModel):
 
 
 class Finding(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     rule: str
     severity: Severity
@@ -113,7 +113,7 @@ class Finding(BaseModel):
 
 
 class YearInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     value: int | None
     source: Literal["title", "period", "text", "none"]
@@ -124,7 +124,7 @@ class YearInfo(BaseModel):
 class Report(BaseModel):
     """One annual report, as parsed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     schema_: str = Field(default=SCHEMA_ID, alias="schema")
     source: Source
