@@ -75,6 +75,7 @@ def create_app(
         app.add_middleware(TokenGuard, token=token)
     if allowed_hosts is not None:
         app.add_middleware(HostAllowList, hosts=allowed_hosts)
+    app.add_middleware(errors.PageErrors)  # outside every layer that may refuse a request
     app.add_middleware(SecurityHeaders)
     return app
 

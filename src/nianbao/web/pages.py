@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from nianbao.errors import NianbaoError
-from nianbao.web.errors import status_of
+from nianbao.web.errors import E_CORPUS, E_NOT_FOUND, status_of
 from nianbao.web.state import state_of
 
 router = APIRouter(include_in_schema=False)
@@ -38,8 +39,9 @@ async def index(request: Request) -> HTMLResponse:
 async def form(request: Request, template: Annotated[str, Query(pattern=r"^\d{4}$")] = "2021") -> HTMLResponse:
     from nianbao.template import available
 
-    version = template if template in available() else available()[0]
-    return _page(request, "form.html", nav="form", version=version, versions=available())
+    if template not in available():
+        raise NianbaoError(E_NOT_FOUND, f"未知的模板版本“{template}”（可用：{'、'.join(available())}）")
+    return _page(request, "form.html", nav="form", version=template, versions=available())
 
 
 def _query(**params: object) -> str:
@@ -70,8 +72,25 @@ async def corpus(
     )
 
 
+def _report_exists(engine: Engine, report_id: int) -> bool:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from nianbao.corpus.db import reports
+
+    try:
+        with engine.connect() as conn:
+            return conn.execute(select(reports.c.id).where(reports.c.id == report_id)).first() is not None
+    except SQLAlchemyError:
+        raise NianbaoError(E_CORPUS, "无法读取年报库，请先运行 nianbao corpus ingest") from None
+
+
 @router.get("/corpus/reports/{report_id}", response_class=HTMLResponse)
 async def corpus_report(request: Request, report_id: Annotated[int, Path(ge=1, le=2**63 - 1)]) -> HTMLResponse:
+    """The report is drawn by corpus.js from the API; one that is not there is a 404 page."""
+    state = state_of(request.app)
+    if not await run_in_threadpool(lambda: _report_exists(state.corpus(), report_id)):
+        raise NianbaoError(E_NOT_FOUND, f"年报库中没有编号为 {report_id} 的报告")
     return _page(request, "corpus_report.html", nav="corpus", report_id=report_id)
 
 
