@@ -249,7 +249,7 @@ class Linker:
             writer = Writer(conn)
             for links in ready:
                 for rid, prev in links.previous.items():
-                    conn.execute(update(reports).where(reports.c.id == rid).values(previous_id=prev, linked=True))
+                    writer.link(rid, prev)
                     writer.findings(rid, links.found.get(rid, []))
             writer.flush()
         for links in ready:

@@ -256,8 +256,10 @@ class Writer:
         self._report = sql(reports, ("file_id", *REPORT_FIELDS), " RETURNING id")
         self._cell = sql(values, ("report_id", *Cell._fields))
         self._finding = sql(findings, ("report_id", *FINDING_FIELDS))
+        self._link = f"UPDATE reports SET previous_id = {mark}, linked = {mark} WHERE id = {mark}"
         self._cells: list[tuple[Any, ...]] = []
         self._findings: list[tuple[Any, ...]] = []
+        self._links: list[tuple[Any, ...]] = []
 
     def file(self, source: Source, status: str, error_code: str | None = None, error: str | None = None) -> int:
         stamp = now()
@@ -283,12 +285,18 @@ class Writer:
     def findings(self, report_id: int, rows: list[tuple[Any, ...]]) -> None:
         self._findings.extend((report_id, *f) for f in rows)
 
+    def link(self, report_id: int, previous_id: int | None) -> None:
+        """A report linked to its previous (at ``flush``)."""
+        self._links.append((previous_id, True, report_id))
+
     def flush(self) -> None:
+        if self._links:
+            self.conn.exec_driver_sql(self._link, self._links)
         if self._cells:
             self.conn.exec_driver_sql(self._cell, self._cells)
         if self._findings:
             self.conn.exec_driver_sql(self._finding, self._findings)
-        self._cells, self._findings = [], []
+        self._cells, self._findings, self._links = [], [], []
 
 
 FILE_FIELDS = ("sha256", "path", "format", "size", "status", "error_code", "error", "ingested_at")

@@ -28,6 +28,7 @@ from nianbao.template import Template, available, load
 Format = Literal["csv", "xlsx", "parquet", "jsonl"]
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "parquet", "jsonl")
 BATCH = 500
+ROW_GROUP_VALUES = 250_000
 # the same order on every database (SQLite puts NULL first, PostgreSQL last, unless told)
 ORDER = (reports.c.agency_norm.asc().nulls_last(), reports.c.year.asc().nulls_last(), files.c.sha256)
 EXCEL_MAX_ROWS = 1_048_576
@@ -251,11 +252,14 @@ def _write_parquet(path: Path, table: Table) -> None:
 
     types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64()}
     schema = pa.schema([pa.field(c.name, types[c.kind], metadata={"label": c.label}) for c in table.columns])
+    # a row group of about ROW_GROUP_VALUES values, whatever the shape: the long table's groups
+    # not so small that their metadata, kept until the file is closed, grows with the corpus
+    rows_per_group = max(BATCH, ROW_GROUP_VALUES // len(table.columns))
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in table.rows:
             batch.append(row)
-            if len(batch) == BATCH:
+            if len(batch) == rows_per_group:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                 batch = []
         if batch:

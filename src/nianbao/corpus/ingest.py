@@ -34,7 +34,7 @@ from nianbao.corpus import DEFAULT_URL, db, default_workers
 from nianbao.corpus.agencies import Linker, link_names
 from nianbao.corpus.pool import PoolRunner, Runner, WorkerCrash
 from nianbao.corpus.progress import Progress
-from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, PairJob, check_pair, process
+from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, PairJob, check_pairs, process
 from nianbao.errors import E_DB, E_IO, E_TOO_LARGE, NianbaoError
 from nianbao.files import iter_inputs
 from nianbao.readers import too_large
@@ -166,6 +166,7 @@ def _jobs(
             yield Job(str(path), sha, data, limits)
 
 
+PAIRS_PER_CALL = 8
 _TICK = "tick"  # a while without results: time to commit what waits
 _IDLE = "idle"  # nothing left to run: the last batch may be committed, and give more pairs
 Event = Outcome | tuple[PairJob, list[tuple[Any, ...]]] | str
@@ -184,7 +185,7 @@ class _Flow:
 
     def events(self) -> Iterator[Event]:
         runner = self.runner
-        pending: dict[Any, Job | PairJob] = {}
+        pending: dict[Any, Job | list[PairJob]] = {}
         suspects: deque[Job] = deque()
         alone = False  # a suspect is running by itself
         exhausted = False
@@ -194,8 +195,8 @@ class _Flow:
                 pending[runner.submit(process, job)] = job
                 alone = True
             while not alone and self.pairs and len(pending) < runner.slots:
-                pair = self.pairs.popleft()
-                pending[runner.submit(check_pair, pair)] = pair
+                chunk = [self.pairs.popleft() for _ in range(min(PAIRS_PER_CALL, len(self.pairs)))]
+                pending[runner.submit(check_pairs, chunk)] = chunk
             while not alone and not suspects and not exhausted and len(pending) < runner.slots:
                 upcoming = next(self.jobs, None)
                 if upcoming is None:
@@ -213,12 +214,12 @@ class _Flow:
                 yield _TICK
             for future in done:
                 item = pending.pop(future)
-                if isinstance(item, PairJob):
+                if isinstance(item, list):
                     try:
                         found = runner.result(future)
                     except Exception:  # a crashed or timed-out worker: the checks are pure, run them here
-                        found = check_pair(item)
-                    yield item, found
+                        found = check_pairs(item)
+                    yield from zip(item, found, strict=True)
                     continue
                 job = item
                 try:
@@ -229,8 +230,8 @@ class _Flow:
                     else:
                         suspects.append(job)
                         for other in pending.values():
-                            if isinstance(other, PairJob):
-                                self.pairs.append(other)
+                            if isinstance(other, list):
+                                self.pairs.extend(other)
                             else:
                                 suspects.append(other)
                         pending.clear()
