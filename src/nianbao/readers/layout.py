@@ -52,7 +52,8 @@ class Glyph:
         self.conf = conf
         self.cx = (x0 + x1) / 2
         self.cy = (top + bottom) / 2
-        self.height = max(bottom - top, 0.1)
+        h = bottom - top
+        self.height = 0.1 if h < 0.1 else h  # max(h, 0.1)
 
     def _key(self) -> tuple[str, float, float, float, float, float | None]:
         return (self.text, self.x0, self.top, self.x1, self.bottom, self.conf)
@@ -164,22 +165,30 @@ def _rows(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
     for g in sorted(glyphs, key=_BY_CENTRE):
         if not g.text.strip():
             continue
+        g_top, g_bottom = g.top, g.bottom
         if rows:
             last = rows[-1]
             if odd:
                 top, bottom = statistics.median(x.top for x in last), statistics.median(x.bottom for x in last)
             else:
-                top, bottom = _median(tops), _median(bottoms)
-            overlap = min(bottom, g.bottom) - max(top, g.top)
-            if overlap > 0.5 * min(bottom - top, g.height):
+                n = len(tops)
+                i = n // 2
+                if n % 2:
+                    top, bottom = tops[i], bottoms[i]
+                else:
+                    top, bottom = (tops[i - 1] + tops[i]) / 2, (bottoms[i - 1] + bottoms[i]) / 2
+            # min(bottom, g.bottom) - max(top, g.top) > 0.5 * min(bottom - top, g.height), spelt out
+            span, h = bottom - top, g.height
+            if (g_bottom if g_bottom < bottom else bottom) - (g_top if g_top > top else top) > \
+                    0.5 * (h if h < span else span):
                 last.append(g)
-                insort(tops, g.top)
-                insort(bottoms, g.bottom)
-                odd = odd or g.top != g.top or g.bottom != g.bottom
+                insort(tops, g_top)
+                insort(bottoms, g_bottom)
+                odd = odd or g_top != g_top or g_bottom != g_bottom
                 continue
         rows.append([g])
-        tops, bottoms = [g.top], [g.bottom]
-        odd = g.top != g.top or g.bottom != g.bottom
+        tops, bottoms = [g_top], [g_bottom]
+        odd = g_top != g_top or g_bottom != g_bottom
     for row in rows:
         row.sort(key=_BY_X0)
     return rows

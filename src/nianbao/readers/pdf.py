@@ -63,8 +63,10 @@ def _garbled(glyphs: list[Glyph]) -> bool:
     """A text layer whose fonts map Chinese glyphs to Latin letters (Ghostscript re-distilling
     Chromium's Type 3 fonts turns （ into ÿ and 三 into O): not sound, the page is read by OCR."""
     latin = sum(1 for g in glyphs if "\u0080" <= g.text[0] <= "\u024f")
+    if latin < settings.GARBLED_MIN:
+        return False
     cjk = sum(1 for g in glyphs if is_cjk(g.text[0]))
-    return cjk > 0 and latin >= settings.GARBLED_MIN and latin > settings.GARBLED_SHARE * cjk
+    return cjk > 0 and latin > settings.GARBLED_SHARE * cjk
 
 
 def _outside(glyphs: list[Glyph], a: float, b: float, boxes: list[BBox]) -> list[Glyph]:

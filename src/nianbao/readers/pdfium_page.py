@@ -267,13 +267,11 @@ def _intersections(hs: list[Edge], vs: list[Edge], tolerance: float) -> dict[Poi
 
 
 def _cells(points: dict[Point, tuple[set[tuple[float, ...]], set[tuple[float, ...]]]]) -> list[BBox]:
-    """The smallest rectangle each point opens as its top-left corner, with edges along its four sides."""
+    """The smallest rectangle each point opens as its top-left corner, with edges along its four sides.
 
-    def connects(p: Point, q: Point) -> bool:
-        if p[0] == q[0] and not points[p][0].isdisjoint(points[q][0]):
-            return True
-        return p[1] == q[1] and not points[p][1].isdisjoint(points[q][1])
-
+    pdfplumber asks of two points whether they share a vertical edge (same x) or a horizontal one
+    (same y); here each pair is on one line by construction, so only that line's edges are compared:
+    the point and one below it, the point and one right of it, the far corner and each of those two."""
     ordered = sorted(points)
     below_of: dict[float, list[Point]] = {}  # the points of each column, top down
     right_of: dict[float, list[Point]] = {}  # the points of each row, left to right
@@ -286,18 +284,26 @@ def _cells(points: dict[Point, tuple[set[tuple[float, ...]], set[tuple[float, ..
     out: list[BBox] = []
     for pt in ordered:
         i, j = position[pt]
-        below = below_of[pt[0]][i + 1:]
-        if not below:
-            continue
-        right = [q for q in right_of[pt[1]][j + 1:] if connects(pt, q)]
+        column, row = below_of[pt[0]], right_of[pt[1]]
+        down, across = points[pt]
+        right_ok: dict[int, bool] = {}  # whether pt shares an edge with the k-th point of its row
         found = None
-        for b in below:
-            if not connects(pt, b):
+        for n in range(i + 1, len(column)):
+            b = column[n]
+            b_down, b_across = points[b]
+            if down.isdisjoint(b_down):
                 continue
-            for r in right:
-                corner = (r[0], b[1])
-                if corner in points and connects(corner, r) and connects(corner, b):
-                    found = (pt[0], pt[1], corner[0], corner[1])
+            for k in range(j + 1, len(row)):
+                r = row[k]
+                ok = right_ok.get(k)
+                if ok is None:
+                    ok = right_ok[k] = not across.isdisjoint(points[r][1])
+                if not ok:
+                    continue
+                corner = points.get((r[0], b[1]))
+                if corner is not None and not corner[0].isdisjoint(points[r][0]) \
+                        and not corner[1].isdisjoint(b_across):
+                    found = (pt[0], pt[1], r[0], b[1])
                     break
             if found:
                 break
