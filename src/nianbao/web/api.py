@@ -1,6 +1,7 @@
 """The JSON API under /api/v1: parse, check, render, source excerpts, template layouts and
 the corpus. Parsing and rendering run in the worker processes (time-limited); the checks and
-the corpus modules are imported where they are used."""
+the corpus modules are imported where they are used. Each route is described in Chinese, with
+examples, for the API page (/docs)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from nianbao.web.models import (
     LayoutCellOut,
     LayoutOut,
     RenderFormat,
+    RenderProblem,
     SectionLayoutOut,
     SourceExcerpt,
     SourceLineOut,
@@ -41,6 +43,12 @@ if TYPE_CHECKING:
     from nianbao.corpus.stats import Stats
 
 router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+OPENAPI_TAGS = [  # the API page's groups, in this order
+    {"name": "解析与检查", "description": "上传年报或数据文件，得到 JSON 数据和检查发现；查看问题所在的原文"},
+    {"name": "生成报告", "description": "由报告数据生成官方格式的 Word、PDF、HTML 或 Markdown"},
+    {"name": "模板", "description": "年报格式版本及其表格的官方版式"},
+    {"name": "年报库", "description": "检索 nianbao corpus ingest 建立的年报库，查看汇总统计"},
+]
 
 DATA_TYPES = {
     "application/json": ".json",
@@ -121,14 +129,24 @@ def _checked(report: Report, previous: Report | None = None) -> tuple[Report, li
 
 @router.post(
     "/parse",
-    summary="Parse a report file into the JSON contract",
+    tags=["解析与检查"],
+    summary="解析年报文件，得到 JSON 数据",
+    description="上传一份年度报告（文本、Markdown、HTML、Word、PDF 等），返回与 `nianbao parse --json` 相同的 JSON："
+    "机关、年度、格式版本、各章节正文、表格每个单元格的数值及其来源（原文、页码、行号）。"
+    "响应头 `X-Nianbao-Upload` 是保存的上传文件编号，可用于查看原文。",
     response_model=Report,
-    responses={200: {"headers": {UPLOAD_HEADER: {"description": "id of the stored upload", "schema": _STRING}}}},
+    responses={
+        200: {
+            "headers": {
+                UPLOAD_HEADER: {"description": "保存的上传文件编号（用于 /uploads/{id}/source）", "schema": _STRING}
+            }
+        }
+    },
 )
 async def parse(
     request: Request,
-    file: Annotated[UploadFile, File(description="a report: text, Markdown, HTML, DOCX, PDF, …")],
-    check: Annotated[bool, Query(description="add the findings of the checks")] = False,
+    file: Annotated[UploadFile, File(description="年度报告文件：文本、Markdown、HTML、DOCX、PDF 等")],
+    check: Annotated[bool, Query(description="同时运行检查，把发现的问题写入 findings")] = False,
 ) -> JSONResponse:
     report, upload = await _parse_upload(request, file)
     if check:
@@ -138,15 +156,17 @@ async def parse(
 
 @router.post(
     "/check",
-    summary="Parse and check a report (and last year's, for the cross-year rules)",
-    description="A report file of any format nianbao reads, or a data file of `nianbao render` (YAML, JSON, "
-    "TOML, or the workbook of `--template-xlsx`), checked as `nianbao check` checks it: a data file's findings point "
-    "at the line or the sheet and cell each value was typed in (`where`, `loc`); a bad data file is E_DATA.",
+    tags=["解析与检查"],
+    summary="解析并检查一份年报（可附上一年度报告，做跨年度核对）",
+    description="上传任一可读格式的年度报告，或 `nianbao render` 的数据文件（YAML、JSON、TOML，或 `--template-xlsx` "
+    "生成的 Excel 工作簿），按 `nianbao check` 的规则检查：表格各项之和、跨表一致、正文要素等。"
+    "数据文件的问题指向填写该数值的行或工作表单元格（`where`、`loc`）；无法读取的数据文件返回 E_DATA。"
+    "附上同一机关上一年度的报告时，另做跨年度核对（如上年结转与本年结转是否衔接）。",
 )
 async def check(
     request: Request,
-    file: Annotated[UploadFile, File(description="this year's report, or its data file")],
-    previous: Annotated[UploadFile | None, File(description="last year's report of the same agency")] = None,
+    file: Annotated[UploadFile, File(description="本年度报告，或其数据文件")],
+    previous: Annotated[UploadFile | None, File(description="同一机关上一年度的报告（可选）")] = None,
 ) -> CheckResult:
     report, upload = await _parse_upload(request, file, job="read")
     last = None
@@ -173,18 +193,155 @@ def _draft_report(data: bytes, suffix: str) -> Report:
     return report
 
 
-@router.post("/check/data", summary="Check a report's data (the render data format, or the JSON contract)")
+RENDER_YEARS = (2000, 2100)  # the years a report is drawn for (as render.validate allows)
+
+
+def render_problems(report: Report) -> list[RenderProblem]:
+    """What ``/render`` refuses in a report made from data, each named: the live check of the form
+    shows this list (``required``) and the download refuses with it, so the two always agree. An
+    agency, a year in 2000–2100, every cell a number of its column's kind (cells left out are 0),
+    each section once, and the prose of the sections that have no table (render.validate checks
+    the same again before drawing)."""
+    from nianbao.render.layout import numbered
+    from nianbao.render.validate import coerce, required_sections
+    from nianbao.template import available, load
+
+    if report.template not in available():
+        message = f"未知的模板版本“{report.template}”（可用：{'、'.join(available())}）"
+        return [RenderProblem(field="template", message=message)]
+    template = load(report.template)
+    out: list[RenderProblem] = []
+    if not (report.agency or "").strip():
+        out.append(RenderProblem(field="agency", message="缺少机关名称（agency）"))
+    low, high = RENDER_YEARS
+    if report.year is None:
+        out.append(RenderProblem(field="year", message="缺少年度（year）"))
+    elif not low <= report.year <= high:
+        out.append(RenderProblem(field="year", message=f"年度（year）“{report.year}”不在{low}—{high}之间"))
+    known = set(template.cell_keys())
+    for key in report.values:
+        if key not in known:
+            out.append(
+                RenderProblem(
+                    field=f"values.{key}", key=key, message=f"未知的单元格“{key}”（{template.name}中没有这一项）"
+                )
+            )
+    for key in template.cell_keys():
+        value = report.values.get(key)
+        if value is None:
+            out.append(RenderProblem(field=f"values.{key}", key=key, message=f"缺少{template.describe(key)}的值"))
+            continue
+        _, why = coerce(template, key, value)
+        if why:
+            out.append(RenderProblem(field=f"values.{key}", key=key, message=why.replace(f"（{key}）", "")))
+    numbers = [s.no for s in report.sections]
+    for no in sorted({n for n in numbers if numbers.count(n) > 1}):
+        title = numbered(no, template.sections[no - 1].title)
+        out.append(RenderProblem(field=f"sections.{no}", message=f"章节{title}出现了不止一次"))
+    texts = {s.no: s.text.strip() for s in report.sections}
+    for no in required_sections(template):
+        if not texts.get(no):
+            title = numbered(no, template.sections[no - 1].title)
+            out.append(RenderProblem(field=f"sections.{no}", message=f"缺少必需的章节“{title}”的内容"))
+    return out
+
+
+def _usable(data: dict[str, Any]) -> tuple[dict[str, Any], list[RenderProblem]]:
+    """A draft of the form with what cannot be used taken out and named — a cell that is not a
+    number of its column's kind, a year that is not one — so that the rest is still checked."""
+    from nianbao.render.validate import coerce
+    from nianbao.template import available, load, template_for_year
+
+    data = dict(data)
+    problems: list[RenderProblem] = []
+    year = data.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR):
+        message = f"年度（year）应为{MIN_YEAR}—{MAX_YEAR}之间的整数，填写的是“{year}”"
+        problems.append(RenderProblem(field="year", message=message))
+        del data["year"]
+        year = None
+    version = str(data.get("template"))
+    template = load(version if version in available() else template_for_year(year).version)
+    values = data.get("values")
+    if isinstance(values, dict):
+        known = set(template.cell_keys())
+        kept: dict[str, Any] = {}
+        for key, raw in values.items():
+            if key in known:
+                _, why = coerce(template, key, raw)
+                if why:
+                    problems.append(
+                        RenderProblem(field=f"values.{key}", key=key, message=why.replace(f"（{key}）", ""))
+                    )
+                    continue
+            kept[key] = raw
+        data["values"] = kept
+    return data, problems
+
+
+_FORM_VALUES = {
+    "applications.new.natural_person": 3,
+    "applications.new.total": 3,
+    "applications.granted.natural_person": 3,
+    "applications.granted.total": 3,
+    "applications.results_total.natural_person": 3,
+    "applications.results_total.total": 3,
+}
+_FORM_EXAMPLE: dict[str, object] = {
+    "agency": "某某县科学技术局",
+    "year": 2024,
+    "template": "2021",
+    "sections": {
+        "1": "本年度主动公开工作有序开展。",
+        "5": "存在问题：政策解读不足。改进措施：加强解读。",
+        "6": "本年度未收取信息处理费。",
+    },
+    "values": _FORM_VALUES,
+}
+_DATA_EXAMPLES = {
+    "完整的表单": {"summary": "填好的报告数据（各项相符，可下载）", "value": _FORM_EXAMPLE},
+    "总计不符": {
+        "summary": "新收申请总计与各列之和不符",
+        "value": {**_FORM_EXAMPLE, "values": {**_FORM_VALUES, "applications.new.total": 4}},
+    },
+    "草稿": {
+        "summary": "未写完的草稿（draft=true 时不可用的数值列入 required）",
+        "value": {"agency": "某某县科学技术局", "template": "2021", "values": {"applications.new.other": "x"}},
+    },
+}
+
+
+@router.post(
+    "/check/data",
+    tags=["解析与检查"],
+    summary="检查表单数据（填写报告页面边填边检查）",
+    description="报告数据（`nianbao render` 的数据格式，或 JSON 契约）按 `nianbao check` 检查。`required` 列出 "
+    "`/render` 还会拒绝的内容（缺少机关、年度、必需章节，或不是数字的单元格），与下载使用同一判断。"
+    "`draft=true`（表单用）时，不可用的数值和年度不会使整份数据被拒绝，而是列入 `required`，其余照常检查。",
+)
 async def check_data(
-    data: Annotated[dict[str, Any], Body(description="agency, year, template, sections, values (cell key → number)")],
+    data: Annotated[
+        dict[str, Any],
+        Body(
+            description="agency、year、template、sections、values（单元格键 → 数值）", openapi_examples=_DATA_EXAMPLES
+        ),
+    ],
+    draft: Annotated[bool, Query(description="草稿：不可用的数值列入 required 而不拒绝整份数据（表单用）")] = False,
 ) -> CheckResult:
-    raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    def work() -> tuple[Report, list[Finding], list[RenderProblem]]:
+        given, problems = _usable(data) if draft else (data, [])
+        raw = json.dumps(given, ensure_ascii=False).encode("utf-8")
+        report, findings = _checked(_draft_report(raw, ".json"))
+        return report, findings, problems + render_problems(report)
 
-    def work() -> tuple[Report, list[Finding]]:
-        return _checked(_draft_report(raw, ".json"))
-
-    report, findings = await run_in_threadpool(work)
+    report, findings, required = await run_in_threadpool(work)
     return CheckResult(
-        upload=None, name=report.source.path, summary=summarize(report, findings), findings=findings, report=report
+        upload=None,
+        name=report.source.path,
+        summary=summarize(report, findings),
+        findings=findings,
+        report=report,
+        required=required,
     )
 
 
@@ -196,25 +353,43 @@ def _attachment(name: str) -> str:
 _DATA_SCHEMA = {"type": "object", "description": "agency, year, template, preface, sections, values"}
 
 
+_YAML_EXAMPLE = """agency: 某某县科学技术局
+year: 2024
+sections:
+  1: 本年度主动公开工作有序开展。
+  5: 存在问题：政策解读不足。改进措施：加强解读。
+  6: 本年度未收取信息处理费。
+values:
+  applications.new.natural_person: 3
+  applications.new.total: 3
+"""
+
+
 @router.post(
     "/render",
-    summary="Render report data as DOCX, PDF, HTML or Markdown",
+    tags=["生成报告"],
+    summary="把报告数据生成 DOCX、PDF、HTML 或 Markdown",
+    description="按官方格式排版（GB/T 9704 公文格式，表格为模板的官方版式）。请求正文为 JSON、YAML 或 TOML 数据；"
+    "未填写的单元格按 0 计。缺少机关名称、年度或必需章节的内容时返回 E_DATA，列出的内容与 `/check/data` 的 "
+    "`required` 相同。",
     response_class=Response,
     responses={200: {"content": {m.split(";")[0]: {"schema": _BINARY} for m in MEDIA.values()}}},
     openapi_extra={
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": _DATA_SCHEMA},
-                "application/yaml": {"schema": {"type": "string"}},
+                "application/json": {"schema": _DATA_SCHEMA, "example": _FORM_EXAMPLE},
+                "application/yaml": {"schema": {"type": "string"}, "example": _YAML_EXAMPLE},
             },
         }
     },
 )
 async def render(
-    request: Request, fmt: Annotated[RenderFormat, Query(alias="format", description="output format")] = "docx"
+    request: Request,
+    fmt: Annotated[RenderFormat, Query(alias="format", description="输出格式：docx、pdf、html 或 md")] = "docx",
 ) -> Response:
     from nianbao.render.layout import texts
+    from nianbao.render.validate import raise_if
 
     state = _state(request)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -223,6 +398,7 @@ async def render(
         raise NianbaoError(E_UNSUPPORTED, f"不支持的数据类型“{media or '未指明'}”（可用：JSON、YAML、TOML）")
     body = await request.body()
     report = await run_in_threadpool(_draft_report, body, suffix)
+    raise_if([p.message for p in render_problems(report)])  # as the form's live check says
     content: bytes = await run_in_threadpool(state.pool.run, "render", (report, fmt), state.limits.render_timeout_s)
     title = texts().title.format(agency=report.agency, year=report.year)
     return Response(content, media_type=MEDIA[fmt], headers={"Content-Disposition": _attachment(f"{title}.{fmt}")})
@@ -230,19 +406,31 @@ async def render(
 
 @router.get(
     "/uploads/{upload}/source",
-    summary="The source text around a location of an uploaded file",
+    tags=["解析与检查"],
+    summary="上传文件中某一位置附近的原文",
+    description="按问题或单元格的位置（行号；页码；表格与行；工作表与单元格）取出原文的几行，所指的行标为 focus。"
+    "上传文件只保留有限的数量和时间，过期后返回 404。",
     responses=error_responses(404),
 )
 async def source(
     request: Request,
-    upload: Annotated[str, Path(description="id from parse or check")],
-    line: Annotated[int | None, Query(ge=1)] = None,
-    page: Annotated[int | None, Query(ge=1)] = None,
-    table: Annotated[int | None, Query(ge=0)] = None,
-    row: Annotated[int | None, Query(ge=0)] = None,
-    sheet: Annotated[str | None, Query(max_length=31, description="a workbook's sheet (with cell)")] = None,
-    cell: Annotated[str | None, Query(pattern=r"^[A-Z]{1,3}[1-9][0-9]{0,6}$", description="a cell, e.g. D29")] = None,
-    context: Annotated[int, Query(ge=0, le=30)] = 4,
+    upload: Annotated[str, Path(description="parse 或 check 返回的上传文件编号")],
+    line: Annotated[
+        int | None, Query(ge=1, description="行号（从 1 起）", openapi_examples={"第12行": {"value": 12}})
+    ] = None,
+    page: Annotated[int | None, Query(ge=1, description="页码（PDF、DOCX，从 1 起）")] = None,
+    table: Annotated[int | None, Query(ge=0, description="文件中的第几个表格（从 0 起）")] = None,
+    row: Annotated[int | None, Query(ge=0, description="表格中的第几行（从 0 起）")] = None,
+    sheet: Annotated[str | None, Query(max_length=31, description="工作簿的工作表名（与 cell 一起）")] = None,
+    cell: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[A-Z]{1,3}[1-9][0-9]{0,6}$",
+            description="单元格，如 D29",
+            openapi_examples={"D29": {"value": "D29"}},
+        ),
+    ] = None,
+    context: Annotated[int, Query(ge=0, le=30, description="所指位置前后各取几行")] = 4,
 ) -> SourceExcerpt:
     from nianbao.web.source import SourceLine, excerpt
 
@@ -271,7 +459,12 @@ async def source(
     )
 
 
-@router.get("/templates", summary="The template versions")
+@router.get(
+    "/templates",
+    tags=["模板"],
+    summary="模板版本列表",
+    description="可用的年报格式版本，新的在前（2021：国办公开办函〔2021〕30号）。",
+)
 async def templates() -> list[str]:
     from nianbao.template import available
 
@@ -279,9 +472,22 @@ async def templates() -> list[str]:
 
 
 @router.get(
-    "/templates/{version}/layout", summary="A template's tables in the official layout", responses=error_responses(404)
+    "/templates/{version}/layout",
+    tags=["模板"],
+    summary="模板表格的官方版式",
+    description="表二、表三、表四按官方格式的合并单元格、表头与行列标签，每个填写单元格的键、类型（计数、金额、增减）"
+    "和中文名称（如 表三“（七）总计”行“自然人”列），以及只有正文的必需章节。",
+    responses=error_responses(404),
 )
-async def template_layout(version: Annotated[str, Path(description="2021 or 2019")]) -> LayoutOut:
+async def template_layout(
+    version: Annotated[
+        str,
+        Path(
+            description="格式版本：2021 或 2019",
+            openapi_examples={"2021": {"value": "2021"}, "2019": {"value": "2019"}},
+        ),
+    ],
+) -> LayoutOut:
     from nianbao.render.layout import layout
     from nianbao.render.validate import required_sections
     from nianbao.template import available
@@ -317,14 +523,24 @@ async def template_layout(version: Annotated[str, Path(description="2021 or 2019
 
 
 @router.get(
-    "/corpus/search", summary="Reports in the corpus database, by agency and year", responses=error_responses(503)
+    "/corpus/search",
+    tags=["年报库"],
+    summary="按机关名称和年度检索年报库",
+    description="年报库（`nianbao corpus ingest` 建立）中机关名称含所给文字（按原文或规范化名称）的报告，"
+    "附错误、警告数。年报库尚未建立时返回 503（E_CORPUS）。",
+    responses=error_responses(503),
 )
 async def corpus_search(
     request: Request,
-    agency: Annotated[str | None, Query(max_length=100, description="part of the agency's name")] = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    agency: Annotated[
+        str | None,
+        Query(max_length=100, description="机关名称的一部分", openapi_examples={"科技局": {"value": "科技"}}),
+    ] = None,
+    year: Annotated[
+        int | None, Query(ge=1990, le=2100, description="年度", openapi_examples={"2023": {"value": 2023}})
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="每页条数")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID, description="跳过的条数（翻页）")] = 0,
 ) -> CorpusPage:
     from nianbao.web.corpus import search
 
@@ -339,10 +555,17 @@ async def corpus_search(
 
 @router.get(
     "/corpus/reports/{report_id}",
-    summary="One report of the corpus with its findings",
+    tags=["年报库"],
+    summary="年报库中的一份报告及其检查发现",
+    description="报告的 JSON 数据、检查发现（含与上一年度报告的跨年度核对），以及上一年度报告的编号。",
     responses=error_responses(404, 503),
 )
-async def corpus_report(request: Request, report_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> CorpusReportOut:
+async def corpus_report(
+    request: Request,
+    report_id: Annotated[
+        int, Path(ge=1, le=MAX_ID, description="报告编号（检索结果的 id）", openapi_examples={"1": {"value": 1}})
+    ],
+) -> CorpusReportOut:
     from nianbao.web.corpus import detail
 
     state = _state(request)
@@ -358,11 +581,21 @@ async def corpus_report(request: Request, report_id: Annotated[int, Path(ge=1, l
 
 @router.get(
     "/corpus/stats",
-    summary="Totals and distributions over the corpus (as `nianbao corpus stats`)",
+    tags=["年报库"],
+    summary="年报库汇总统计（同 nianbao corpus stats）",
+    description="全部报告或按年度、地区、机关分组：收到的申请、办理结果构成、予以公开占比、行政复议和行政诉讼、"
+    "各检查规则涉及的报告数（附规则的中文说明）。统计页面的图表由此绘制；结果按年报库的最近一次入库缓存。",
     responses=error_responses(503),
 )
 async def corpus_stats(
-    request: Request, by: Annotated[Literal["year", "region", "agency"] | None, Query()] = None
+    request: Request,
+    by: Annotated[
+        Literal["year", "region", "agency"] | None,
+        Query(
+            description="分组：year 年度、region 地区、agency 机关；不填为全部",
+            openapi_examples={"按年度": {"value": "year"}},
+        ),
+    ] = None,
 ) -> StatsOut:
     from nianbao.web.corpus import stats
 

@@ -56,9 +56,12 @@ def create_app(
     app = FastAPI(
         title="nianbao",
         summary="政府信息公开工作年度报告：解析、检查、生成与汇总",
-        description="Parse, check and render China's government information disclosure annual reports, "
-        "and search the corpus. Errors are JSON `{code, message}` with the CLI's code and Chinese reason.",
+        description="解析、检查与生成政府信息公开工作年度报告，检索年报库。"
+        "与命令行 `nianbao` 使用同一套解析与检查规则。"
+        "出错时返回 JSON `{code, message}`：`code` 为与命令行相同的错误代码（E_…），`message` 为中文原因；"
+        "HTTP 状态说明原因所在（400 请求有误，413 过大，415 格式不支持，422 无法得到报告，503 年报库不可用）。",
         version="1",
+        openapi_tags=api.OPENAPI_TAGS,
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

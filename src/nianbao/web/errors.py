@@ -35,17 +35,17 @@ STATUS = {E_TOO_LARGE: 413, E_UNSUPPORTED: 415, E_BINARY: 415, E_REQUEST: 400, E
 class ErrorBody(BaseModel):
     """What every error response holds."""
 
-    code: str = Field(description="stable error code, as printed by the CLI (E_…)")
-    message: str = Field(description="the reason, in Chinese")
+    code: str = Field(description="稳定的错误代码，与命令行输出的相同（E_…）", examples=["E_NOT_FOUND"])
+    message: str = Field(description="中文的原因", examples=["年报库中没有编号为 999 的报告"])
 
 
 _STATUS_TEXT = {
-    400: "malformed request",
-    404: "no such upload, report or template",
-    413: "request or file too large",
-    415: "not a file format nianbao reads",
-    422: "the file or data cannot be made into a report",
-    503: "the corpus database is missing or unreadable",
+    400: "请求有误（参数缺少或无效）",
+    404: "找不到该上传文件、报告或模板",
+    413: "请求或文件过大",
+    415: "不是 nianbao 能读取的文件格式",
+    422: "无法从所给的文件或数据得到报告",
+    503: "年报库尚未建立或无法读取",
 }
 
 

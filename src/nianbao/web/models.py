@@ -24,6 +24,15 @@ class Summary(BaseModel):
     cells: dict[str, int] = Field(description="how many cells have each status (ok, blank, missing, unreadable)")
 
 
+class RenderProblem(BaseModel):
+    """One thing that keeps ``/api/v1/render`` from drawing the report: what the live check of the
+    form and the download both ask for (one function, ``nianbao.web.api.render_problems``)."""
+
+    field: str = Field(description="agency, year, sections.N (a section's number) or values.KEY (a cell)")
+    key: str | None = Field(default=None, description="the cell's key, for values.KEY")
+    message: str = Field(description="what to fill in or correct, naming a cell by its labels (表三“…”行“…”列)")
+
+
 class CheckResult(BaseModel):
     upload: str | None = Field(description="id of the stored upload, for /api/v1/uploads/{id}/source")
     name: str = Field(description="the file name as sent (display only)")
@@ -31,6 +40,11 @@ class CheckResult(BaseModel):
     findings: list[Finding]
     report: Report
     previous: Summary | None = Field(default=None, description="last year's report, when one was sent")
+    required: list[RenderProblem] = Field(
+        default_factory=list,
+        description="what /api/v1/render would refuse in this data (empty: the download will be made); "
+        "only /api/v1/check/data fills it",
+    )
 
 
 class SourceLineOut(BaseModel):

@@ -44,6 +44,13 @@ async def form(request: Request, template: Annotated[str, Query(pattern=r"^\d{4}
     return _page(request, "form.html", nav="form", version=template, versions=available())
 
 
+@router.get("/docs", response_class=HTMLResponse)
+async def docs(request: Request) -> HTMLResponse:
+    """The API's documentation: Swagger UI, served from the package (static/vendor), drawing
+    /openapi.json; works offline."""
+    return _page(request, "docs.html", nav="docs")
+
+
 def _query(**params: object) -> str:
     return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
