@@ -21,6 +21,7 @@ from nianbao.corpus.agencies import Linker, normalize
 from nianbao.corpus.ingest import Batching, Summary, _Batch, run
 from nianbao.corpus.progress import Progress
 from nianbao.corpus.worker import Job, crossyear_findings, process, unpack
+from nianbao.report import Provenance, Report
 from tests.corpus_support import KINDS, corpus, database, dump, expected, previous_of, shared_root
 
 CROSSYEAR = {r.id for r in RULES if r.family == "crossyear"}
@@ -159,3 +160,21 @@ def test_default_workers_are_the_cores_this_process_may_use(monkeypatch: pytest.
     monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(os, "cpu_count", lambda: 6)
     assert default_workers() == 6
+
+
+def test_a_stored_report_is_built_as_validation_builds_it(root: Path) -> None:
+    """``StoredReport.report()`` builds its models without validation (and its cells' provenance
+    without model_construct's look-ups): what it builds is what validating the same data builds."""
+    exp = expected(root)
+    for sha, path in exp.paths.items():
+        if sha not in exp.reports:
+            continue
+        data = Path(path).read_bytes()
+        parsed = process(Job(path, sha, data)).parsed
+        assert parsed is not None
+        built = unpack(parsed.stored).report()
+        validated = Report.model_validate(built.model_dump(by_alias=True))
+        assert built == validated, path
+        assert built.model_dump() == validated.model_dump(), path
+        for key, prov in built.provenance.items():
+            assert prov.model_fields_set == validated.provenance[key].model_fields_set == set(Provenance.model_fields)

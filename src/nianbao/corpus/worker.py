@@ -116,8 +116,16 @@ class Cell(NamedTuple):
         return cls(key, value, **{**stored, "loc": prov.loc or None, "candidates": prov.candidates or None})
 
     def provenance(self) -> Provenance:
-        stored = {name: getattr(self, name) for name in PROVENANCE_FIELDS}
-        return Provenance.model_construct(**{**stored, "loc": self.loc or {}})
+        """The cell's Provenance, as ``Provenance.model_construct`` builds it with every field given,
+        without its per-field look-ups (as extract._provenance does; a report has 200 cells)."""
+        p = Provenance.__new__(Provenance)
+        fields = {name: getattr(self, name) for name in PROVENANCE_FIELDS}
+        fields["loc"] = self.loc or {}
+        object.__setattr__(p, "__dict__", fields)
+        object.__setattr__(p, "__pydantic_fields_set__", set(PROVENANCE_FIELDS))
+        object.__setattr__(p, "__pydantic_extra__", None)
+        object.__setattr__(p, "__pydantic_private__", None)
+        return p
 
     def row(self) -> dict[str, Any]:
         """The columns of the ``values`` table (without the report's id)."""
@@ -146,6 +154,14 @@ class StoredReport:
         validated when they were stored, without validating them again (that would cost more
         than the checks)."""
         return Report.model_construct(
+            set(_STORED_GIVEN),
+            # the other fields at their defaults, given: model_construct would look each one up
+            schema_=_SCHEMA,
+            title_loc={},
+            year_info=None,
+            template_evidence=[],
+            extra_rows=[],
+            findings=[],
             source=Source.model_construct(path=self.path, sha256=self.sha256, format=self.format, size=self.size),
             title=self.title,
             agency=self.agency,
@@ -156,6 +172,13 @@ class StoredReport:
             values={c.key: as_number(c.value) for c in self.cells},
             provenance={c.key: c.provenance() for c in self.cells},
         )
+
+
+# the fields a stored report gives its Report (the others are at their defaults)
+_STORED_GIVEN = frozenset(
+    ("source", "title", "agency", "year", "template", "published", "sections", "values", "provenance")
+)
+_SCHEMA = Report.model_fields["schema_"].default
 
 
 def as_number(v: float | None) -> int | float | None:
