@@ -301,9 +301,8 @@ def test_corpus_pages(server: str, page: Page) -> None:
 
     page.goto(server + "/corpus/stats?by=year")
     expect(page.locator("table.stats").first.locator("tbody tr")).to_have_count(3)
-    chart = page.locator("#stats-chart")
-    expect(chart).to_be_visible()
-    page.wait_for_function("document.getElementById('stats-chart').naturalWidth > 0")
+    expect(page.locator("#stats")).to_have_attribute("data-ready", "true")
+    expect(page.locator("figure.chart[data-drawn=true] canvas")).to_have_count(4)
     shot(page, "stats")
 
 

@@ -597,10 +597,11 @@ async def corpus_stats(
         ),
     ] = None,
 ) -> StatsOut:
-    from nianbao.web.corpus import stats
+    from nianbao.web.statscache import cache_of
 
     state = _state(request)
-    computed = await run_in_threadpool(lambda: stats(state.corpus(), by))
+    cache = cache_of(request.app)
+    computed = await run_in_threadpool(lambda: cache.get(state.corpus(), by))
     return stats_out(computed)
 
 
@@ -623,6 +624,10 @@ def stats_out(s: Stats) -> StatsOut:
                 corrected_share=s.corrected_share(g),
                 outcomes=s.outcomes(g),
                 appeals={label: s.appeal(g, row, total) for row, label in lay.appeal_groups},
+                appeal_results={
+                    label: sum(s.appeal(g, row, col) for row, _ in lay.appeal_groups)
+                    for col, label in lay.appeal_result_columns()
+                },
             )
             for g in s.groups
         ],

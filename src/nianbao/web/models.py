@@ -136,6 +136,9 @@ class StatsGroup(BaseModel):
     corrected_share: float | None = Field(description="appeals decided whose result was corrected")
     outcomes: dict[str, float] = Field(description="results by outcome (table 三 groups)")
     appeals: dict[str, float] = Field(description="appeals by kind (table 四 totals)")
+    appeal_results: dict[str, float] = Field(
+        default_factory=dict, description="appeals of all kinds by result (table 四: 维持, 纠正, 其他结果, 尚未审结)"
+    )
 
 
 class StatsRule(BaseModel):

@@ -4,13 +4,12 @@ scripts in static/, which set text, never markup."""
 
 from __future__ import annotations
 
-import secrets
 from importlib import resources
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("nianbao.web").joinpath("templates")))
 PAGE = 50
 By = Literal["year", "region", "agency"]
+CHARTS = ("overview", "outcomes", "appeals", "rules")  # the chart beside each table of corpus.stats.SECTIONS
 
 
 def _page(request: Request, name: str, status: int = 200, **context: object) -> HTMLResponse:
@@ -103,37 +103,24 @@ async def corpus_report(request: Request, report_id: Annotated[int, Path(ge=1, l
 
 @router.get("/corpus/stats", response_class=HTMLResponse)
 async def stats(request: Request, by: Annotated[By | None, Query()] = None) -> HTMLResponse:
+    """The tables of ``nianbao corpus stats`` and, beside each, its chart: drawn in the browser
+    (stats.js, Chart.js) from /api/v1/corpus/stats; both read the same cached statistics."""
     from nianbao.corpus.stats import BY_ZH, SECTIONS
-    from nianbao.web.corpus import stats as compute
+    from nianbao.web.statscache import cache_of
 
     state = state_of(request.app)
+    cache = cache_of(request.app)
     try:
-        computed = await run_in_threadpool(lambda: compute(state.corpus(), by))
+        computed = await run_in_threadpool(lambda: cache.get(state.corpus(), by))
     except NianbaoError as e:
         return _page(request, "stats.html", nav="stats", error=e, status=status_of(e.code))
-    sections = [(title, *make(computed)) for title, make in SECTIONS]
+    sections = [(chart, (title, *make(computed))) for chart, (title, make) in zip(CHARTS, SECTIONS, strict=True)]
     return _page(
-        request, "stats.html", nav="stats", by=by, groupings=list(BY_ZH.items()), sections=sections,
-        chart_url=f"/corpus/stats/chart.png?{_query(by=by)}",
+        request,
+        "stats.html",
+        nav="stats",
+        by=by,
+        groupings=list(BY_ZH.items()),
+        sections=sections,
+        data_url=f"/api/v1/corpus/stats?{_query(by=by)}",
     )
-
-
-@router.get("/corpus/stats/chart.png")
-async def stats_chart(request: Request, by: Annotated[By | None, Query()] = None) -> Response:
-    """The charts of ``nianbao corpus stats --chart``, drawn in the data directory and sent."""
-    from nianbao.corpus.charts import write_chart
-    from nianbao.web.corpus import stats as compute
-
-    state = state_of(request.app)
-
-    def draw() -> bytes:
-        out = state.data_dir / "charts" / f"{secrets.token_hex(8)}.png"
-        out.parent.mkdir(exist_ok=True)
-        try:
-            write_chart(compute(state.corpus(), by), out)
-            return out.read_bytes()
-        finally:
-            out.unlink(missing_ok=True)
-
-    png = await run_in_threadpool(draw)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
