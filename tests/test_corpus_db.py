@@ -15,7 +15,10 @@ from nianbao.corpus import db
 from nianbao.corpus.agencies import link, normalize, region
 from nianbao.corpus.migrations import config, current, head
 from nianbao.errors import NianbaoError
+from nianbao.web.workspace.db import metadata as workspace
 from tests.corpus_support import KINDS, database
+
+MODELS = [db.Base.metadata, workspace]  # the corpus's tables and the web workspace's (revision 0004)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -24,8 +27,8 @@ def test_migrations_make_the_models_schema_on_open(kind: str, tmp_path: Path) ->
         engine = db.open_db(url)
         db.open_db(url).dispose()  # a second open finds it at head and does nothing
         with engine.connect() as conn:
-            assert current(conn) == head() == "0003"
-            assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
+            assert current(conn) == head() == "0004"
+            assert compare_metadata(MigrationContext.configure(conn), MODELS) == []
         names = set(inspect(engine).get_table_names())
         assert {"files", "reports", "values", "findings", "alembic_version"} <= names
         engine.dispose()
@@ -63,7 +66,7 @@ def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0003"
+            assert current(conn) == "0004"
             (cell,) = db.fetch_report(conn, report_id).cells
         assert cell == ("applications.new.total", 3, "ok", "3", {"line": 4}, None, None, None, None, None, None)
         assert link(engine) == 1
@@ -74,8 +77,8 @@ def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0003"
-            assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
+            assert current(conn) == "0004"
+            assert compare_metadata(MigrationContext.configure(conn), MODELS) == []
         engine.dispose()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from nianbao.cli import check, corpus, misc, parse, render
+from nianbao.cli import check, corpus, misc, parse, render, user
 from nianbao.errors import MissingExtraError
 from nianbao.extras import missing
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     misc.add_parsers(sub)
     render.add_parser(sub)
     corpus.add_parser(sub)
+    user.add_parser(sub)
     return parser
 
 

@@ -30,7 +30,9 @@ def add_parsers(sub: Any) -> None:
         "--allow-host", action="append", metavar="NAME", help="a Host name to answer besides this machine's (repeat)"
     )
     w.add_argument(
-        "--token", help="token that writing requests must carry (required beyond loopback; env NIANBAO_WEB_TOKEN)"
+        "--token",
+        help="token that API clients' writing requests may carry instead of signing in (env NIANBAO_WEB_TOKEN); "
+        "beyond loopback accounts are required (`nianbao user add`)",
     )
     w.set_defaults(func=cmd_serve)
 

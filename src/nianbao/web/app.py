@@ -19,6 +19,8 @@ from nianbao.web.middleware import BodyLimit, DataLimit, HostAllowList, Security
 from nianbao.web.state import AppState, WebLimits
 from nianbao.web.store import UploadStore
 from nianbao.web.worker import WorkerPool
+from nianbao.web.workspace.routes import WORKSPACE_PATHS
+from nianbao.web.workspace.routes import install as install_workspace
 
 
 def create_app(
@@ -27,10 +29,13 @@ def create_app(
     limits: WebLimits | None = None,
     allowed_hosts: list[str] | None = None,
     token: str | None = None,
+    require_accounts: bool = False,
 ) -> FastAPI:
     """The app. Uploads are kept in ``data_dir`` (a temporary directory when None, removed with
     the app); ``db_url`` is the corpus database (``nianbao corpus``'s default when None).
-    ``allowed_hosts``: the Host names answered (None: any); ``token``: writing requests need it."""
+    ``allowed_hosts``: the Host names answered (None: any); ``token``: writing requests need it.
+    ``require_accounts`` (a server reachable beyond this machine): the workspace's pages need a
+    signed-in user, and writing requests the token or a signed-in session."""
     limits = limits or WebLimits()
     tmp = None
     if data_dir is None:
@@ -52,6 +57,7 @@ def create_app(
             yield
         finally:
             state.close()
+            workspace.close()
 
     app = FastAPI(
         title="nianbao",
@@ -70,12 +76,13 @@ def create_app(
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    workspace = install_workspace(app, db_url, require_accounts)
     static = resources.files("nianbao.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.add_middleware(DataLimit, limits=limits.reader)  # the innermost: after size and token
     app.add_middleware(BodyLimit, limit=limits.max_request_bytes, body_timeout_s=limits.body_timeout_s)
-    if token:
-        app.add_middleware(TokenGuard, token=token)
+    if token or require_accounts:  # the workspace's own routes check their session and CSRF token
+        app.add_middleware(TokenGuard, token=token, exempt=WORKSPACE_PATHS, session=workspace.allows_write)
     if allowed_hosts is not None:
         app.add_middleware(HostAllowList, hosts=allowed_hosts)
     app.add_middleware(errors.PageErrors)  # outside every layer that may refuse a request
@@ -88,6 +95,7 @@ ENV_DATA_DIR = "NIANBAO_WEB_DATA_DIR"
 ENV_PROCESSES = "NIANBAO_WEB_PROCESSES"
 ENV_HOSTS = "NIANBAO_WEB_ALLOWED_HOSTS"  # comma-separated
 ENV_TOKEN = "NIANBAO_WEB_TOKEN"
+ENV_ACCOUNTS = "NIANBAO_WEB_ACCOUNTS"  # 1: sign-in required (served beyond loopback)
 
 
 def app_from_env() -> FastAPI:
@@ -99,4 +107,5 @@ def app_from_env() -> FastAPI:
         limits=WebLimits(processes=processes),
         allowed_hosts=[h for h in os.environ[ENV_HOSTS].split(",") if h] if os.environ.get(ENV_HOSTS) else None,
         token=os.environ.get(ENV_TOKEN) or None,
+        require_accounts=os.environ.get(ENV_ACCOUNTS) == "1",
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
+from collections.abc import Awaitable, Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -174,20 +176,39 @@ class HostAllowList:
 
 
 class TokenGuard:
-    """Writing requests (POST, …) need ``Authorization: Bearer TOKEN`` (or ``X-Nianbao-Token``):
-    a server bound beyond loopback parses and stores files only for those who hold the token."""
+    """Writing requests (POST, …) need ``Authorization: Bearer TOKEN`` (or ``X-Nianbao-Token``), or
+    (``session``, a server with accounts) a signed-in user's session: a server bound beyond
+    loopback parses and stores files only for those who hold the token or an account. Paths
+    matching ``exempt`` (the workspace's) check their session and CSRF token themselves."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        token: str | None,
+        exempt: re.Pattern[str] | None = None,
+        session: Callable[[Scope], Awaitable[bool]] | None = None,
+    ) -> None:
         self.app = app
-        self.token = token.encode()
+        self.token = token.encode() if token else None
+        self.exempt = exempt
+        self.session = session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in _WRITING:
             await self.app(scope, receive, send)
             return
+        if self.exempt is not None and self.exempt.match(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
         headers = dict(scope.get("headers") or [])
         given = headers.get(b"x-nianbao-token") or headers.get(b"authorization", b"").removeprefix(b"Bearer ").strip()
-        if not hmac.compare_digest(given, self.token):
-            await error_response(E_REQUEST, "此操作需要访问令牌（Authorization: Bearer …）", 401)(scope, receive, send)
+        if self.token is not None and hmac.compare_digest(given, self.token):
+            await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if self.session is not None and await self.session(scope):
+            await self.app(scope, receive, send)
+            return
+        message = "此操作需要访问令牌（Authorization: Bearer …）"
+        if self.session is not None:
+            message = "此操作需要登录（或访问令牌 Authorization: Bearer …）"
+        await error_response(E_REQUEST, message, 401)(scope, receive, send)

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 from nianbao.errors import E_USAGE, NianbaoError
-from nianbao.web.app import ENV_DATA_DIR, ENV_DB, ENV_HOSTS, ENV_PROCESSES, ENV_TOKEN
+from nianbao.web.app import ENV_ACCOUNTS, ENV_DATA_DIR, ENV_DB, ENV_HOSTS, ENV_PROCESSES, ENV_TOKEN
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
@@ -43,11 +43,21 @@ def serve(
 
     token = token or os.environ.get(ENV_TOKEN) or None
     if not is_loopback(host):
-        if not token:
+        from nianbao.corpus import DEFAULT_URL
+        from nianbao.web.workspace.auth import users_in
+
+        if not users_in(db_url or DEFAULT_URL):
+            db = f" --db {db_url}" if db_url else ""
             raise NianbaoError(
-                E_USAGE, f"服务监听在 {host}（本机以外可访问）时须用 --token 或环境变量 {ENV_TOKEN} 设置访问令牌"
+                E_USAGE,
+                f"服务监听在 {host}（本机以外可访问）时须先建立账户：nianbao user add 用户名{db}"
+                "（登录后方可使用批次审核；写入类请求须登录或带 --token 设置的访问令牌）",
             )
-        print(f"nianbao: 注意：服务监听在 {host}，本机以外的计算机也能访问（写入类请求须带令牌）", file=sys.stderr)
+        os.environ[ENV_ACCOUNTS] = "1"
+        print(
+            f"nianbao: 注意：服务监听在 {host}，本机以外的计算机也能访问（批次审核须登录；写入类请求须登录或带令牌）",
+            file=sys.stderr,
+        )
     # the Host names answered (DNS rebinding): this machine's, the address listened on, and those named
     hosts = [*LOOPBACK_NAMES, *([] if host in ("0.0.0.0", "::") else [host]), *(allow_hosts or [])]
     os.environ[ENV_HOSTS] = ",".join(hosts)
