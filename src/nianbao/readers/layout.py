@@ -98,9 +98,7 @@ class Line:
     @property
     def bbox(self) -> BBox:
         if self._bbox is None:
-            gs = self.glyphs
-            self._bbox = (min(g.x0 for g in gs), min(g.top for g in gs), max(g.x1 for g in gs),
-                          max(g.bottom for g in gs))
+            self._bbox = _extent(self.glyphs)
         return self._bbox
 
     def segment_texts(self) -> list[str]:
@@ -115,6 +113,23 @@ class Line:
     @property
     def conf(self) -> float | None:
         return min_conf(self.glyphs)
+
+
+def _extent(glyphs: Sequence[Glyph]) -> BBox:
+    """The box around the glyphs: min(x0), min(top), max(x1), max(bottom) in one pass (the first
+    of equals kept, as min and max keep it)."""
+    first = glyphs[0]
+    x0, top, x1, bottom = first.x0, first.top, first.x1, first.bottom
+    for g in glyphs[1:]:
+        if g.x0 < x0:
+            x0 = g.x0
+        if g.top < top:
+            top = g.top
+        if g.x1 > x1:
+            x1 = g.x1
+        if g.bottom > bottom:
+            bottom = g.bottom
+    return (x0, top, x1, bottom)
 
 
 def min_conf(glyphs: Iterable[Glyph]) -> float | None:
