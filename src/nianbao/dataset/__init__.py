@@ -8,6 +8,7 @@ measures.yaml the measures. Both are checked against the templates when loaded.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,7 +19,19 @@ import yaml
 from nianbao.report import Number, Report
 from nianbao.template import Template, available, load
 
-__all__ = ["Measure", "Reading", "Variable", "measure_values", "measures", "variable_values", "variables"]
+__all__ = [
+    "CellState",
+    "Measure",
+    "Reading",
+    "Variable",
+    "cell_states",
+    "measure_readings",
+    "measure_values",
+    "measures",
+    "variable_readings",
+    "variable_values",
+    "variables",
+]
 
 # a cell whose number counts: read, read by OCR with enough confidence, or left blank (0)
 KNOWN = frozenset({"ok", "ocr", "blank"})
@@ -144,14 +157,25 @@ def measures() -> tuple[Measure, ...]:
     return tuple(out)
 
 
-def _sum(report: Report, keys: tuple[str, ...]) -> tuple[Number | None, list[str]]:
+# a cell as the readings need it: its value (None when not read) and its status
+CellState = tuple[Number | None, str]
+
+
+def cell_states(report: Report) -> dict[str, CellState]:
+    """The report's cells as (value, status); a value without provenance counts as read."""
+    out: dict[str, CellState] = {}
+    for key, value in report.values.items():
+        prov = report.provenance.get(key)
+        out[key] = (value, prov.status if prov is not None else ("ok" if value is not None else "missing"))
+    return out
+
+
+def _sum(cells: Mapping[str, CellState], keys: tuple[str, ...]) -> tuple[Number | None, list[str]]:
     """The sum of the cells, and the cells whose number is not certain (then the sum is None)."""
     unread = []
     total: Number = 0
     for key in keys:
-        prov = report.provenance.get(key)
-        value = report.values.get(key)
-        status = prov.status if prov is not None else ("ok" if value is not None else "missing")
+        value, status = cells.get(key, (None, "missing"))
         if status not in KNOWN or (value is None and status != "blank"):
             unread.append(key)
         else:
@@ -159,27 +183,27 @@ def _sum(report: Report, keys: tuple[str, ...]) -> tuple[Number | None, list[str
     return (None if unread else total), unread
 
 
-def variable_values(report: Report) -> dict[str, Reading]:
-    """Every variable's value in the report (its template version's cells)."""
+def variable_readings(version: str | None, cells: Mapping[str, CellState]) -> dict[str, Reading]:
+    """Every variable's value in a report of template ``version`` with these cells."""
     out: dict[str, Reading] = {}
     for v in variables():
-        keys = v.cells.get(report.template or "")
+        keys = v.cells.get(version or "")
         if keys is None:
-            out[v.name] = Reading(None, "not_in_format", f"{report.template}年格式无此项")
+            out[v.name] = Reading(None, "not_in_format", f"{version}年格式无此项")
             continue
-        total, unread = _sum(report, keys)
+        total, unread = _sum(cells, keys)
         out[v.name] = (
             Reading(total, "ok") if total is not None else Reading(None, "unread", "未读出：" + "、".join(unread))
         )
     return out
 
 
-def measure_values(report: Report) -> dict[str, Reading]:
-    """Every measure's value in the report: only where every cell is certain and the denominator is above 0."""
+def measure_readings(cells: Mapping[str, CellState]) -> dict[str, Reading]:
+    """Every measure's value: only where every cell is certain and the denominator is above 0."""
     out: dict[str, Reading] = {}
     for m in measures():
-        top, unread_top = _sum(report, m.numerator)
-        bottom, unread_bottom = _sum(report, m.denominator)
+        top, unread_top = _sum(cells, m.numerator)
+        bottom, unread_bottom = _sum(cells, m.denominator)
         if top is None or bottom is None:
             out[m.name] = Reading(None, "unread", "未读出：" + "、".join(dict.fromkeys(unread_top + unread_bottom)))
         elif bottom <= 0:
@@ -187,6 +211,16 @@ def measure_values(report: Report) -> dict[str, Reading]:
         else:
             out[m.name] = Reading(top / bottom, "ok")
     return out
+
+
+def variable_values(report: Report) -> dict[str, Reading]:
+    """Every variable's value in the report (its template version's cells)."""
+    return variable_readings(report.template, cell_states(report))
+
+
+def measure_values(report: Report) -> dict[str, Reading]:
+    """Every measure's value in the report."""
+    return measure_readings(cell_states(report))
 
 
 def codebook() -> list[dict[str, str]]:
