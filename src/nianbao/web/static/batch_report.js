@@ -10,6 +10,7 @@ const root = document.getElementById("review-root");
 const { api, base, csrf } = root.dataset;
 const box = document.getElementById("report-view");
 const DECIDED = { confirmed: "已确认", dismissed: "已排除" };
+const ABOUT_THE_CHECK = new Set(["xyear.compared"]);
 
 function hidden(name, value) {
   return el("input", { type: "hidden", name, value });
@@ -53,7 +54,7 @@ async function main() {
     const view = drawReport(result, layout);
     for (const item of view.querySelectorAll("li.finding")) {
       const review = result.review[Number(item.dataset.index) - 1];
-      if (!review) continue;
+      if (!review || ABOUT_THE_CHECK.has(item.dataset.rule)) continue; // what the check covered: nothing to decide
       item.dataset.finding = review.finding;
       if (review.decision) item.classList.add(`review-${review.decision}`);
       item.append(reviewBox(review));

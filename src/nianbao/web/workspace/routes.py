@@ -311,7 +311,7 @@ async def login(
         return again("登录表单已过期，请重新输入", 403)
     user = await run_in_threadpool(auth.authenticate, ws.engine(), name, password)
     if user is None:
-        return again("用户名或密码不正确", 401)
+        return again("用户名或密码不正确", 200)  # the form again, as any page (not an HTTP challenge)
     cookie, _ = await run_in_threadpool(ws.sessions().start, user)
     response = _back(_safe_next(next))
     response.set_cookie(
@@ -711,6 +711,8 @@ async def api_report(request: Request, batch_id: Id, report_id: Id) -> dict[str,
     await _api_actor(request)
     d: service.Detail = await _api(service.detail, workspace_of(request).engine(), batch_id, report_id)
     upload = await _ensure_upload(request, d)
+    dismissed = {k for k, v in d.decisions.items() if v.decision == "dismissed"}
+    kept = [f for f, k in zip(d.findings, d.keys, strict=True) if k not in dismissed]  # what the summary counts
     review = []
     for key in d.keys:
         decided = d.decisions.get(key)
@@ -723,7 +725,7 @@ async def api_report(request: Request, batch_id: Id, report_id: Id) -> dict[str,
         "upload": upload,
         "name": d.row.file_name,
         "error": {"code": d.row.error_code, "message": d.row.error} if d.row.error_code else None,
-        "summary": _summary(d.report, d.findings) if d.report is not None else None,
+        "summary": _summary(d.report, kept) if d.report is not None else None,
         "findings": [f.model_dump(mode="json") for f in d.findings],
         "review": review,
         "corrections": [asdict(c) for c in d.corrections],
