@@ -486,3 +486,28 @@ def test_serve_beyond_loopback_without_accounts_is_refused(
     assert "须先建立账户：nianbao user add 用户名" in err and "E_USAGE" in err
     assert not (tmp_path / "none.sqlite").exists()  # looked at, never made
     assert auth.users_in(url) == 1
+
+
+def test_last_years_report_arriving_later_is_found_in_the_batch(client: TestClient) -> None:
+    """A report added to a batch is checked, and so are the batch's other reports of its agency:
+    the 2023 report, matched with the corpus's 2022 report, is matched with the batch's own 2022
+    report once that arrives (the library picks the batch's first); the others stay as they were."""
+    token = {"X-CSRF-Token": csrf_of(client)}
+    batch_id = client.post("/api/v1/batches", json={"name": "后到的上年报告"}, headers=token).json()["id"]
+    add = f"/api/v1/batches/{batch_id}/reports"
+    this_year = client.post(
+        add, files={"file": ("孟津-2023.txt", (SAMPLES / "001_5cbb82ac5aa5eb0a.txt").read_bytes())}, headers=token
+    ).json()
+    other = client.post(
+        add, files={"file": ("西工.txt", (SAMPLES / "003_3282c18a880ba7c1.txt").read_bytes())}, headers=token
+    ).json()
+    assert row_of(client, batch_id, MENGJIN, 2023)["previous_label"] == f"年报库：{MENGJIN} 2022年"
+    before = report(client, batch_id, other["report_id"])
+    client.post(add, files={"file": ("孟津-2022-本批次.txt", previous_year())}, headers=token)
+    row = row_of(client, batch_id, MENGJIN, 2023)
+    assert row["id"] == this_year["report_id"]
+    assert row["previous_label"] == f"本批次：{MENGJIN} 2022年（孟津-2022-本批次.txt）"
+    got = report(client, batch_id, row["id"])
+    assert got["previous"]["url"].startswith(f"/batches/{batch_id}/reports/")
+    assert "xyear.carry" in {f["rule"] for f in got["findings"]}
+    assert report(client, batch_id, other["report_id"]) == before

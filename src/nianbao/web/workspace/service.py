@@ -9,6 +9,7 @@ a check run again and a re-submission."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -498,7 +499,7 @@ def add_file(
                     None,
                     {"file": file_name, "error": parsed.code},
                 )
-        recheck(conn, batch_id)
+        recheck(conn, batch_id, [report_id])
     return Added(report_id, number, resubmitted)
 
 
@@ -547,29 +548,59 @@ def _label_of(kind: str, ref: int, report: Report, batch_id: int) -> tuple[str, 
     return f"本批次：{who}（{report.source.path}）", f"/batches/{batch_id}/reports/{ref}"
 
 
-def recheck(conn: Connection, batch_id: int) -> None:
-    """Check every readable report of the batch again, as read with its corrections: last year's
-    report the one chosen by hand, or (``auto``) the one the library finds among the batch and the
-    corpus (``nianbao.check_many``). Each version keeps its findings; each report its counts."""
+_SPACE = re.compile(r"[\s\u3000\u00a0]+")
+
+
+def _agency_key(name: str | None) -> str | None:
+    """An agency as ``same_agency`` compares them (white space ignored)."""
+    return _SPACE.sub("", name) if name else None
+
+
+def recheck(conn: Connection, batch_id: int, only: Iterable[int] | None = None) -> None:
+    """Check reports of the batch again, as read with their corrections: last year's report the
+    one chosen by hand, or (``auto``) the one the library finds among the batch and the corpus
+    (``nianbao.check_many``). Each version keeps its findings; each report its counts.
+
+    ``only``: these reports and the batch's other reports of their agencies (whose cross-year
+    checks read them) — the rest cannot have changed; None: every report."""
     from nianbao import check, check_many
     from nianbao.checks.crossyear import pick_previous
     from nianbao.corpus.db import fetch_report
     from nianbao.render.located import relocate
 
-    rows = conn.execute(select(db.reports).where(db.reports.c.batch_id == batch_id, db.reports.c.error_code.is_(None)))
+    rows = conn.execute(
+        select(db.reports).where(db.reports.c.batch_id == batch_id, db.reports.c.error_code.is_(None))
+    ).all()
+    if only is None:
+        targets = {r.id for r in rows}
+        wanted = set(targets)
+    else:
+        given = set(only)
+        agencies = {_agency_key(r.agency) for r in rows if r.id in given} - {None}
+        targets = {r.id for r in rows if r.id in given or _agency_key(r.agency) in agencies}
+        # the pool last year's report is picked from: the same agencies', those of no known agency,
+        # and the reports chosen by hand
+        wanted = targets | {r.id for r in rows if r.agency is None}
+        wanted |= {r.previous_ref for r in rows if r.id in targets and r.previous_mode == "batch"}
+        if any(r.agency is None for r in rows if r.id in targets):  # the library may take any agency's then
+            wanted = {r.id for r in rows}
     items: dict[int, _Item] = {}
     for row in rows:
+        if row.id not in wanted:
+            continue
         version = _current_version(conn, row.id)
         if version is None or version.parsed is None:
             continue
         read = Report.model_validate(version.parsed)
         items[row.id] = _Item(row, version, corrected(read, _corrections(conn, version.id, read.template)))
-    corpus = _corpus_history(conn, (i.report for i in items.values()))
+    checking = [rid for rid in items if rid in targets]
+    corpus = _corpus_history(conn, (items[rid].report for rid in checking))
     origin: dict[int, tuple[str, int]] = {id(i.report): ("batch", rid) for rid, i in items.items()}
     origin.update({id(r): ("corpus", cid) for cid, r in corpus.items()})
     previous: dict[int, Report | None] = {}
-    auto = [rid for rid, i in items.items() if i.row.previous_mode == "auto"]
-    for rid, item in items.items():
+    auto = [rid for rid in checking if items[rid].row.previous_mode == "auto"]
+    for rid in checking:
+        item = items[rid]
         mode, ref = item.row.previous_mode, item.row.previous_ref
         if mode == "batch":
             chosen = items.get(ref)
@@ -578,13 +609,13 @@ def recheck(conn: Connection, batch_id: int) -> None:
             try:
                 previous[rid] = fetch_report(conn, int(ref)).report()
                 origin[id(previous[rid])] = ("corpus", int(ref))
-            except Exception:
+            except Exception:  # gone from the corpus: checked alone, and said so
                 previous[rid] = None
         if mode in ("batch", "corpus", "none"):
             item.findings = check(item.report, previous=previous.get(rid))
     if auto:
-        manual = [i.report for rid, i in items.items() if rid not in auto]
-        history = [*manual, *corpus.values()]
+        others = [i.report for rid, i in items.items() if rid not in auto]
+        history = [*others, *corpus.values()]
         for rid, (_, found) in zip(auto, check_many([items[r].report for r in auto], history=history), strict=True):
             item = items[rid]
             item.findings = found
@@ -592,6 +623,7 @@ def recheck(conn: Connection, batch_id: int) -> None:
             previous[rid] = pick_previous(
                 item.report, [p for p in pool if p.source.sha256 != item.report.source.sha256]
             )
+    items = {rid: items[rid] for rid in checking}
     decided = _decisions(conn, items)
     at = now()
     for rid, item in items.items():
@@ -892,7 +924,7 @@ def correct(engine: Engine, batch_id: int, report_id: int, key: str, value: floa
                 version_id=version.id, key=key, before=before, value=value, reason=text, user_name=user, at=now()
             )
         )
-        recheck(conn, batch_id)
+        recheck(conn, batch_id, [report_id])
         after = conn.execute(
             select(db.reports.c.errors, db.reports.c.warnings).where(db.reports.c.id == report_id)
         ).one()
@@ -967,7 +999,7 @@ def set_previous(engine: Engine, batch_id: int, report_id: int, choice: str, use
         conn.execute(
             update(db.reports).where(db.reports.c.id == report_id).values(previous_mode=kind, previous_ref=ref)
         )
-        recheck(conn, batch_id)
+        recheck(conn, batch_id, [report_id])
         label = conn.execute(select(db.reports.c.previous_label).where(db.reports.c.id == report_id)).scalar()
         said = {"auto": "自动匹配", "none": "不做跨年度核对"}.get(kind, label or choice)
         _log(
