@@ -511,3 +511,14 @@ def test_last_years_report_arriving_later_is_found_in_the_batch(client: TestClie
     assert got["previous"]["url"].startswith(f"/batches/{batch_id}/reports/")
     assert "xyear.carry" in {f["rule"] for f in got["findings"]}
     assert report(client, batch_id, other["report_id"]) == before
+
+
+def test_guessing_passwords_is_stopped(url: str, tmp_path: Path) -> None:
+    from nianbao.web.workspace.routes import MAX_FAILURES
+
+    with TestClient(create_app(db_url=url, data_dir=tmp_path, limits=LIMITS), follow_redirects=False) as c:
+        for _ in range(MAX_FAILURES):
+            assert "用户名或密码不正确" in sign_in(c, password="guess guess").text
+        r = sign_in(c)  # the right password, too late
+        assert r.status_code == 429 and "登录失败次数过多，请 15 分钟后再试" in r.text
+        assert SESSION not in c.cookies

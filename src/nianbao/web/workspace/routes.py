@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -62,6 +63,37 @@ SortBy = Literal["agency", "year", "format", "errors", "warnings", "gaps", "stat
 WORKSPACE_PATHS = re.compile(r"^/(login|logout|batches)(/|$)|^/api/v1/(batches|session)(/|$)")
 
 
+MAX_FAILURES = 5  # failed sign-ins of one name from one address …
+LOCKOUT_S = 15 * 60  # … within this many seconds: it waits that long (per server process)
+
+
+class Attempts:
+    """Failed sign-ins, by client address and user name, so that guessing passwords is slow."""
+
+    def __init__(self) -> None:
+        self._failures: dict[tuple[str, str], list[float]] = {}
+
+    def _recent(self, key: tuple[str, str]) -> list[float]:
+        now = time.monotonic()
+        kept = [t for t in self._failures.get(key, []) if now - t < LOCKOUT_S]
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
+        return kept
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        return len(self._recent(key)) >= MAX_FAILURES
+
+    def failed(self, key: tuple[str, str]) -> None:
+        if len(self._failures) > 10_000:  # bounded: the oldest forgotten
+            self._failures.pop(next(iter(self._failures)))
+        self._failures.setdefault(key, []).append(time.monotonic())
+
+    def clear(self, key: tuple[str, str]) -> None:
+        self._failures.pop(key, None)
+
+
 class Workspace:
     """The workspace's database (the corpus's, its schema brought up to date on first use) and
     whether accounts are required (a server reachable beyond this machine)."""
@@ -72,6 +104,7 @@ class Workspace:
         self._engine: Engine | None = None
         self._sessions: Sessions | None = None
         self._accounts = False
+        self.attempts = Attempts()
 
     def engine(self) -> Engine:
         if self._engine is None:
@@ -309,9 +342,14 @@ async def login(
 
     if not auth.same_token(csrf, expected):
         return again("登录表单已过期，请重新输入", 403)
+    who_tries = (request.client.host if request.client else "", name.strip())
+    if ws.attempts.blocked(who_tries):
+        return again(f"登录失败次数过多，请 {LOCKOUT_S // 60} 分钟后再试", 429)
     user = await run_in_threadpool(auth.authenticate, ws.engine(), name, password)
     if user is None:
+        ws.attempts.failed(who_tries)
         return again("用户名或密码不正确", 200)  # the form again, as any page (not an HTTP challenge)
+    ws.attempts.clear(who_tries)
     cookie, _ = await run_in_threadpool(ws.sessions().start, user)
     response = _back(_safe_next(next))
     response.set_cookie(
