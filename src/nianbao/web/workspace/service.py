@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, and_, func, insert, select, update
+from sqlalchemy import Engine, and_, case, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from nianbao.errors import E_REQUEST, NianbaoError
@@ -240,7 +240,10 @@ def list_batches(engine: Engine) -> list[BatchInfo]:
         rows = conn.execute(select(db.batches).order_by(db.batches.c.id.desc())).all()
         stats = conn.execute(
             select(
-                db.reports.c.batch_id, db.reports.c.status, func.count(), func.sum(db.reports.c.errors > 0)
+                db.reports.c.batch_id,
+                db.reports.c.status,
+                func.count(),
+                func.sum(case((db.reports.c.errors > 0, 1), else_=0)),
             ).group_by(db.reports.c.batch_id, db.reports.c.status)
         ).all()
     per: dict[int, dict[str, int]] = {}
@@ -316,8 +319,6 @@ def batch_rows(
     if sort == "status":  # the way of the flow, not the alphabet
         rank = {s: i for i, s in enumerate(STATUS_ZH)}
         whens = [(r.c.status == s, i) for s, i in rank.items()]
-        from sqlalchemy import case
-
         ranked = case(*whens, else_=len(rank))
         order = [ranked.desc() if descending else ranked.asc(), r.c.id.asc()]
     count = select(func.count()).where(db.versions.c.report_id == r.c.id).scalar_subquery()
