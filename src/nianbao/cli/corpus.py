@@ -55,6 +55,18 @@ def add_parser(sub: Any) -> None:
     e.add_argument("-o", "--output", required=True, metavar="FILE", help="the file (findings go beside it)")
     e.set_defaults(func=cmd_export, shape="wide")
 
+    d = csub.add_parser(
+        "dataset",
+        help="the research dataset: a row per agency-year (harmonised variables, measures, quality), "
+        "cells, findings, versions, codebook and datapackage.json, in a folder",
+    )
+    d.add_argument("folder", help="the output folder (made when missing)")
+    d.add_argument("--db", default=DEFAULT_URL, metavar="URL", help=db_help + "; must exist")
+    d.add_argument("--format", default="csv", choices=["csv", "parquet", "xlsx"], help="default csv")
+    d.add_argument("--version", dest="dataset_version", default="1.0.0", help="the dataset's version (default 1.0.0)")
+    d.add_argument("--licence", default="CC-BY-4.0", choices=["CC-BY-4.0", "CC0-1.0", "ODC-BY-1.0"])
+    d.set_defaults(func=cmd_dataset)
+
     s = csub.add_parser("stats", help="totals and distributions, as tables and charts")
     s.add_argument("--db", default=DEFAULT_URL, metavar="URL", help=db_help + "; must exist")
     s.add_argument("--by", choices=["year", "region", "agency"], help="one row per year, region or agency")
@@ -92,6 +104,31 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     for path in written:
         print(path, file=sys.stderr)
+    return 0
+
+
+def cmd_dataset(args: argparse.Namespace) -> int:
+    from nianbao.corpus.dataset import write_dataset
+    from nianbao.corpus.db import open_db
+
+    try:
+        written, manifest = write_dataset(
+            open_db(args.db, create=False),
+            args.folder,
+            args.format,
+            dataset_version=args.dataset_version,
+            licence=args.licence,
+        )
+    except NianbaoError as e:
+        print_error(e)
+        return 2
+    for path in written:
+        print(path, file=sys.stderr)
+    print(
+        f"数据集：{manifest.agency_years} 个机关年度（{manifest.reports} 份报告；另有版本 {manifest.versions} 份，"
+        f"无机关或年度 {manifest.no_agency_or_year} 份，空白模板 {manifest.blank_templates} 份未计入）",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -11,7 +11,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from nianbao.corpus.stats import BY_ZH, SECTIONS, Group, Stats, short_label
+from nianbao.corpus.stats import BY_ZH, SECTIONS, UNKNOWN, Group, Stats, short_label
 from nianbao.errors import E_DATA, NianbaoError
 
 MAX_GROUPS = 20  # groups drawn (those with the most applications); the tables keep all
@@ -25,7 +25,8 @@ def _font() -> list[str]:
 
 
 def _groups(stats: Stats) -> list[Group]:
-    groups = stats.groups
+    """The groups drawn: not 「（不详）」 (no category; the tables keep it), at most MAX_GROUPS."""
+    groups = [g for g in stats.groups if g.name != UNKNOWN]
     if len(groups) > MAX_GROUPS:
         groups = sorted(groups, key=lambda g: -g.get(stats.layout.received))[:MAX_GROUPS]
         groups = [g for g in stats.groups if g in groups]

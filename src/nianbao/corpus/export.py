@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from nianbao.corpus.db import cell_order, files, findings, reports, values
-from nianbao.errors import E_DATA, NianbaoError
+from nianbao.errors import E_DATA, E_IO, NianbaoError
 from nianbao.template import Template, available, load
 
 Format = Literal["csv", "xlsx", "parquet", "jsonl"]
@@ -221,6 +221,10 @@ def export(engine: Engine, fmt: Format, out: str | Path, shape: Literal["wide", 
     out = Path(out)
     if fmt not in FORMATS:
         raise NianbaoError(E_DATA, f"不支持的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)  # a folder that does not exist yet is made
+    except OSError as e:
+        raise NianbaoError(E_IO, f"无法建立输出目录：{e.strerror or e}", str(out.parent)) from None
     main, found = tables(engine, shape)
     if fmt == "xlsx":
         _write_xlsx(out, [main, found])
@@ -229,6 +233,16 @@ def export(engine: Engine, fmt: Format, out: str | Path, shape: Literal["wide", 
     writer(out, main)
     writer(beside(out, found.name), found)
     return [out, beside(out, found.name)]
+
+
+def write_table(fmt: Format, path: Path, table: Table) -> None:
+    """One table in one file of ``fmt`` (csv, parquet, jsonl; a workbook holds several: write_workbook)."""
+    {"csv": _write_csv, "parquet": _write_parquet, "jsonl": _write_jsonl}[fmt](path, table)
+
+
+def write_workbook(path: Path, tables_: list[Table]) -> None:
+    """A workbook of these tables, a sheet each (see _write_xlsx)."""
+    _write_xlsx(path, tables_)
 
 
 def _write_csv(path: Path, table: Table) -> None:
@@ -267,10 +281,12 @@ def _write_parquet(path: Path, table: Table) -> None:
 
 
 def _write_xlsx(path: Path, tables_: list[Table]) -> None:
-    """A sheet per table: a Chinese header row, the machine names under it, panes frozen below
-    them and right of the agency and year; a table longer than a sheet goes on in the next."""
+    """A sheet per table: a Chinese header row, the machine names under it with an autofilter,
+    panes frozen below them and right of the agency and year; a table longer than a sheet goes on
+    in the next."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -278,6 +294,7 @@ def _write_xlsx(path: Path, tables_: list[Table]) -> None:
         part = 0
         ws = None
         rows_in_sheet = EXCEL_MAX_ROWS
+        last = get_column_letter(len(table.columns))
         for row in _with_first(table.rows):
             if rows_in_sheet >= EXCEL_MAX_ROWS:
                 part += 1
@@ -289,6 +306,8 @@ def _write_xlsx(path: Path, tables_: list[Table]) -> None:
             if row is not None and ws is not None:
                 ws.append([row[c.name] for c in table.columns])
                 rows_in_sheet += 1
+            if ws is not None:
+                ws.auto_filter.ref = f"A2:{last}{rows_in_sheet}"  # written when the sheet closes
     wb.save(path)
 
 

@@ -15,12 +15,15 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from nianbao.corpus.db import findings, reports, values
+from nianbao.corpus.db import findings, values
+from nianbao.dataset import KNOWN, CellState
+from nianbao.dataset.aggregate import SMALL, Share
 from nianbao.numbering import BRACKETED_CN
 from nianbao.template import Template, available, load
 
 By = Literal["year", "region", "agency"]
 ALL = "全部"
+CHUNK = 5_000  # agency-years read from the database at a time
 UNKNOWN = "（不详）"
 
 
@@ -94,13 +97,26 @@ def _outcomes(template: Template) -> dict[str, str]:
 
 @dataclass
 class Group:
+    """A group's agency-years (``reports``: one canonical report each), the sums of the cells that
+    were read (``covered``: how many agency-years each sum holds; the rest are left out, never
+    counted as 0), and the shares over the agency-years whose parts were all read."""
+
     name: str
     reports: int = 0
     sums: dict[str, float] = field(default_factory=dict)
-    errors: int = 0  # reports with at least one finding of severity error
+    covered: dict[str, int] = field(default_factory=dict)
+    shares: dict[str, Share] = field(default_factory=dict)
+    errors: int = 0  # agency-years whose report has at least one finding of severity error
 
     def get(self, key: str) -> float:
         return self.sums.get(key, 0.0)
+
+    def left_out(self, key: str) -> int:
+        return self.reports - self.covered.get(key, 0)
+
+    @property
+    def small(self) -> bool:
+        return self.reports < SMALL
 
 
 @dataclass
@@ -125,63 +141,112 @@ class Stats:
         return out
 
     def granted_share(self, g: Group) -> float | None:
-        total = g.get(self.layout.results_total)
-        return g.get(self.layout.granted) / total if total else None
+        return g.shares["granted"].value if "granted" in g.shares else None
 
     def partial_share(self, g: Group) -> float | None:
-        total = g.get(self.layout.results_total)
-        return g.get(self.layout.partially_granted) / total if total else None
+        return g.shares["partial"].value if "partial" in g.shares else None
 
     def appeal(self, g: Group, row: str, col: str) -> float:
         return g.get(f"{self.layout.appeals}.{row}.{col}")
 
     def corrected_share(self, g: Group) -> float | None:
         """Of the appeals decided (all but pending), the share whose result was corrected."""
-        decided = corrected = 0.0
-        for row, _ in self.layout.appeal_groups:
-            decided += sum(self.appeal(g, row, c) for c in self.layout.appeal_decided)
-            corrected += self.appeal(g, row, self.layout.appeal_corrected)
-        return corrected / decided if decided else None
+        return g.shares["corrected"].value if "corrected" in g.shares else None
 
 
 def compute(engine: Engine, by: By | None = None) -> Stats:
+    """The statistics of the corpus's agency-years (their canonical reports: ``corpus.dataset``),
+    overall or by year, region (province/prefecture) or agency."""
+    from nianbao.corpus.dataset import agency_years
+
     lay = layout()
-    column = {"year": reports.c.year, "region": reports.c.region, "agency": reports.c.agency_norm}.get(by or "")
     keys = [lay.received, lay.carried_over, lay.results_total, lay.carried_forward, *lay.outcomes]
     keys += [f"{lay.appeals}.{r}.{c}" for r, _ in lay.appeal_groups for c, _ in lay.appeal_columns]
     keys = list(dict.fromkeys(keys))
+    items, _ = agency_years(engine)
+    names: dict[str, str] = {}  # agency id → the name its first agency-year is written with
+    group_of: dict[int, str] = {}
+    for a in items:
+        if by == "year":
+            group_of[a.chosen.id] = str(a.year)
+        elif by == "region":
+            group_of[a.chosen.id] = "/".join(p for p in (a.entry.province, a.entry.prefecture) if p) or UNKNOWN
+        elif by == "agency":
+            group_of[a.chosen.id] = names.setdefault(a.entry.agency_id, a.chosen.agency or UNKNOWN)
+        else:
+            group_of[a.chosen.id] = ALL
     groups: dict[str, Group] = {}
-
-    def group(value: object) -> Group:
-        name = ALL if column is None else (UNKNOWN if value is None else str(value))
-        return groups.setdefault(name, Group(name))
-
+    rules: dict[tuple[str, str], int] = defaultdict(int)
+    ids = list(group_of)
     with engine.connect() as conn:
-        gcol = column if column is not None else reports.c.id.is_(None)
-        for gv, n in conn.execute(select(gcol, func.count()).group_by(gcol)):
-            group(gv).reports += n
-        sums = conn.execute(
-            select(gcol, values.c.key, func.sum(values.c.value))
-            .join(reports, reports.c.id == values.c.report_id)
-            .where(values.c.key.in_(keys))
-            .group_by(gcol, values.c.key)
-        )
-        for gv, key, total in sums:
-            g = group(gv)
-            g.sums[key] = g.sums.get(key, 0.0) + float(total or 0)
-        erring = conn.execute(
-            select(gcol, func.count(findings.c.report_id.distinct()))
-            .join(reports, reports.c.id == findings.c.report_id)
-            .where(findings.c.severity == "error")
-            .group_by(gcol)
-        )
-        for gv, n in erring:
-            group(gv).errors += n
-        per_rule = conn.execute(
-            select(findings.c.rule, findings.c.severity, func.count(findings.c.report_id.distinct()))
-            .group_by(findings.c.rule, findings.c.severity)
-        ).all()
-    return Stats(by, lay, _ordered(groups, by), _rules([(str(r[0]), str(r[1]), int(r[2])) for r in per_rule]))
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            cells: dict[int, dict[str, CellState]] = defaultdict(dict)
+            rows = conn.execute(
+                select(values.c.report_id, values.c.key, values.c.value, values.c.status)
+                .where(values.c.report_id.in_(chunk))
+                .where(values.c.key.in_(keys))
+            )
+            for report_id, key, value, status in rows:
+                cells[report_id][key] = (value, status)
+            for report_id in chunk:
+                _add(groups.setdefault(group_of[report_id], Group(group_of[report_id])), cells[report_id], lay)
+            erring = conn.execute(
+                select(findings.c.report_id)
+                .where(findings.c.report_id.in_(chunk))
+                .where(findings.c.severity == "error")
+                .distinct()
+            )
+            for (report_id,) in erring:
+                groups[group_of[report_id]].errors += 1
+            per_rule = conn.execute(
+                select(findings.c.rule, findings.c.severity, func.count(findings.c.report_id.distinct()))
+                .where(findings.c.report_id.in_(chunk))
+                .group_by(findings.c.rule, findings.c.severity)
+            )
+            for rule, severity, n in per_rule:
+                rules[(str(rule), str(severity))] += int(n)
+    return Stats(by, lay, _ordered(groups, by), _rules([(r, s, n) for (r, s), n in rules.items()]))
+
+
+def _known(state: CellState | None) -> float | None:
+    """A cell's number when it was read (or left blank: 0); None when it was not."""
+    if state is None:
+        return None
+    value, status = state
+    if status not in KNOWN or (value is None and status != "blank"):
+        return None
+    return float(value or 0)
+
+
+def _add(g: Group, cells: dict[str, CellState], lay: Layout) -> None:
+    """One agency-year into its group: each cell read into its sum, each share where its parts are."""
+    g.reports += 1
+    for key, state in cells.items():
+        number = _known(state)
+        if number is not None:
+            g.sums[key] = g.sums.get(key, 0.0) + number
+            g.covered[key] = g.covered.get(key, 0) + 1
+    total = _known(cells.get(lay.results_total))
+    for name, part in (("granted", lay.granted), ("partial", lay.partially_granted)):
+        _share(g, name, _known(cells.get(part)), total)
+    rows = [r for r, _ in lay.appeal_groups]
+    decided = [_known(cells.get(f"{lay.appeals}.{r}.{c}")) for r in rows for c in lay.appeal_decided]
+    corrected = [_known(cells.get(f"{lay.appeals}.{r}.{lay.appeal_corrected}")) for r in rows]
+    both_read = None not in decided and None not in corrected
+    _share(g, "corrected", sum(x or 0 for x in corrected) if both_read else None, sum(x or 0 for x in decided))
+
+
+def _share(g: Group, name: str, part: float | None, whole: float | None) -> None:
+    """A share's parts from one agency-year: left out when either is not read, or the part exceeds
+    the whole (a report whose 总计 was left blank while its rows were filled)."""
+    share = g.shares.setdefault(name, Share())
+    if part is None or whole is None or part > whole:
+        share.left_out += 1
+    else:
+        share.numerator += part
+        share.denominator += whole
+        share.covered += 1
 
 
 def _ordered(groups: dict[str, Group], by: By | None) -> list[Group]:
@@ -225,13 +290,17 @@ def _pct(v: float | None) -> str:
 
 
 def overview_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
-    """概况: per group, the reports, applications received and carried, results, the shares granted."""
+    """概况: per group, the agency-years, applications received and carried, results, the shares
+    granted, how many agency-years' 总计 was not read (left out of the sums), and those with errors;
+    a group under SMALL agency-years is marked."""
     lay = stats.layout
-    head = [BY_ZH.get(stats.by or "", "范围"), "报告数", "新收申请", "上年结转", "办理总计",
-            "予以公开", "部分公开", "结转下年", "有错误的报告"]
+    head = [BY_ZH.get(stats.by or "", "范围"), "机关年度数", "新收申请", "上年结转", "办理总计",
+            "予以公开", "部分公开", "结转下年", "总计未读出", "有错误的"]
     rows = [
-        [g.name, _n(g.reports), _n(g.get(lay.received)), _n(g.get(lay.carried_over)), _n(g.get(lay.results_total)),
-         _pct(stats.granted_share(g)), _pct(stats.partial_share(g)), _n(g.get(lay.carried_forward)), _n(g.errors)]
+        [f"{g.name}（不足{SMALL}个）" if g.small else g.name, _n(g.reports), _n(g.get(lay.received)),
+         _n(g.get(lay.carried_over)), _n(g.get(lay.results_total)), _pct(stats.granted_share(g)),
+         _pct(stats.partial_share(g)), _n(g.get(lay.carried_forward)), _n(g.left_out(lay.results_total)),
+         _n(g.errors)]
         for g in stats.groups
     ]
     return head, rows
