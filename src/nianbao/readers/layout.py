@@ -364,9 +364,9 @@ def build_table(cells: Sequence[BBox], glyphs: Sequence[Glyph], page: int) -> Ta
                        bbox=(xs[0], ys[0], xs[-1], ys[-1]), page=page, last_page=page)
     table.last_bbox = table.bbox
     for cid in boxes:
-        gs = inside.get(cid, [])
-        table.texts[cid] = _cell_text(gs)
-        table.confs[cid] = min_conf(gs)
+        gs = inside.get(cid)
+        table.texts[cid] = _cell_text(gs) if gs else ""
+        table.confs[cid] = min_conf(gs) if gs else None
         table.pages[cid] = page
     return table
 
