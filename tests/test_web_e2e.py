@@ -3,6 +3,7 @@ driven by Playwright through Debian's headless Chromium. Screenshots go to artif
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -239,7 +240,7 @@ def test_form_checks_as_you_type_and_downloads_docx(server: str, page: Page, tmp
 
     page.fill(cell("applications.new.natural_person"), "3")
     page.fill(cell("applications.new.total"), "3")
-    expect(page.locator("#form-status")).to_contain_text("错误 2")
+    expect(page.locator("#form-status")).to_contain_text("发现 2 个错误")
     flagged = page.locator("td", has=page.locator(cell("applications.results_total.total")))
     expect(flagged).to_have_class("value flag flag-error")
     expect(page.locator("#form-findings")).to_contain_text("第一项加第二项之和（3）不等于第三项加第四项之和（0）")
@@ -254,14 +255,16 @@ def test_form_checks_as_you_type_and_downloads_docx(server: str, page: Page, tmp
         ("active.normative_documents.in_force", "5"),
     ):
         page.fill(cell(key), value)
-    expect(page.locator("#form-status")).to_contain_text("错误 0")
+    no_errors = re.compile(r"^(未发现错误或警告|发现 0 个错误).*；可以下载$")
+    expect(page.locator("#form-status")).to_have_text(no_errors)
     expect(page.locator("td.flag-error")).to_have_count(0)
 
     page.fill(cell("applications.new.other"), "x")
-    expect(page.locator("#form-status")).to_contain_text("（applications.new.other）的值“x”不是数字")
+    expect(page.locator("#form-status")).to_contain_text("下载前还须补全或改正 1 项")
+    expect(page.locator("#form-findings")).to_contain_text("表三“一、本年新收政府信息公开申请数量”行“其他”列的值“x”不是数字")
     expect(page.locator("td", has=page.locator(cell("applications.new.other")))).to_have_class("value flag flag-error")
     page.fill(cell("applications.new.other"), "")
-    expect(page.locator("#form-status")).to_contain_text("错误 0")
+    expect(page.locator("#form-status")).to_have_text(no_errors)
 
     with page.expect_download() as info:
         page.click("button[data-format=docx]")

@@ -279,6 +279,25 @@ def _usable(data: dict[str, Any]) -> tuple[dict[str, Any], list[RenderProblem]]:
     return data, problems
 
 
+def _render_report(body: bytes, suffix: str) -> Report:
+    """The report /render draws, or E_DATA listing what the form's live check lists in ``required``
+    for the same data (a JSON body is read as /check/data?draft=true reads it)."""
+    from nianbao.render.validate import raise_if
+
+    problems: list[RenderProblem] = []
+    if suffix == ".json":
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None  # the loader says what is wrong with it
+        if isinstance(data, dict):
+            data, problems = _usable(data)
+            body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    report = _draft_report(body, suffix)
+    raise_if([p.message for p in problems + render_problems(report)])
+    return report
+
+
 _FORM_VALUES = {
     "applications.new.natural_person": 3,
     "applications.new.total": 3,
@@ -389,7 +408,6 @@ async def render(
     fmt: Annotated[RenderFormat, Query(alias="format", description="输出格式：docx、pdf、html 或 md")] = "docx",
 ) -> Response:
     from nianbao.render.layout import texts
-    from nianbao.render.validate import raise_if
 
     state = _state(request)
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -397,8 +415,7 @@ async def render(
     if suffix is None:
         raise NianbaoError(E_UNSUPPORTED, f"不支持的数据类型“{media or '未指明'}”（可用：JSON、YAML、TOML）")
     body = await request.body()
-    report = await run_in_threadpool(_draft_report, body, suffix)
-    raise_if([p.message for p in render_problems(report)])  # as the form's live check says
+    report = await run_in_threadpool(_render_report, body, suffix)
     content: bytes = await run_in_threadpool(state.pool.run, "render", (report, fmt), state.limits.render_timeout_s)
     title = texts().title.format(agency=report.agency, year=report.year)
     return Response(content, media_type=MEDIA[fmt], headers={"Content-Disposition": _attachment(f"{title}.{fmt}")})

@@ -178,10 +178,19 @@ export function drawReport(result, layout) {
         td.classList.add("flag", `flag-${worst}`);
         td.append(el("sup", { class: "marks" }, concerns.map(([n]) => n).join(",")));
         for (const [n, f] of concerns) tip.push(`${n}. ${f.message}`);
-        td.addEventListener("click", () => {
+        const open = () => {
           const item = items[concerns[0][0] - 1];
           item.scrollIntoView({ block: "nearest" });
           item.querySelector("button").click();
+        };
+        // reachable by keyboard: Tab to a flagged cell, Enter or Space opens its finding
+        td.tabIndex = 0;
+        td.addEventListener("click", open);
+        td.addEventListener("keydown", (e) => {
+          if (e.key === "Enter" || e.key === " ") {
+            e.preventDefault();
+            open();
+          }
         });
       }
       td.title = tip.join("\n");
@@ -191,7 +200,12 @@ export function drawReport(result, layout) {
         "section",
         { class: "table-block" },
         el("h3", {}, section.heading),
-        el("div", { class: "table-row" }, el("div", { class: "table-scroll" }, drawn), aside),
+        el(
+          "div",
+          { class: "table-row" },
+          el("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": section.heading }, drawn),
+          aside,
+        ),
       ),
     );
     if (!aside.children.length) aside.append(el("li", { class: "none" }, "本表未发现问题"));

@@ -12,7 +12,11 @@ export function drawTable(table, fillValue) {
     for (const cell of row) {
       const span = { rowspan: cell.rowspan > 1 ? cell.rowspan : null, colspan: cell.colspan > 1 ? cell.colspan : null };
       if (cell.kind === "value") {
-        const td = el("td", { ...span, class: "value", dataset: { key: cell.key } });
+        const td = el("td", {
+          ...span,
+          class: "value",
+          dataset: { key: cell.key, row: String(cell.row), col: String(cell.col), cols: String(cell.colspan || 1) },
+        });
         fillValue(td, cell.key);
         tr.append(td);
       } else if (cell.kind === "label") {

@@ -8,6 +8,7 @@ const drop = document.getElementById("drop");
 const picker = document.getElementById("files");
 const previousInput = document.getElementById("previous");
 const results = document.getElementById("results");
+const announcer = document.getElementById("announce");
 const PARALLEL = 2;
 const queue = [];
 let running = 0;
@@ -61,6 +62,7 @@ async function send(file, view) {
     view.node.dataset.upload = result.upload;
     view.bar.remove();
     view.state.textContent = result.findings.length ? `发现 ${result.findings.length} 个问题` : "检查完成";
+    announce(`${file.name}：${countsOf(result.summary)}`);
     const edit = el("button", { type: "button", class: "link" }, "在表单中修改");
     edit.addEventListener("click", () => {
       sessionStorage.setItem("nianbao.form", JSON.stringify(formData(result.report)));
@@ -77,7 +79,20 @@ async function send(file, view) {
     view.bar.remove();
     view.state.textContent = "无法处理";
     view.body.replaceChildren(el("p", { class: "error" }, e.message, " ", el("code", {}, e.code)));
+    announce(`${file.name}：无法处理`);
   }
+}
+
+// What the live region says when a report is done: its counts, never the cards' tables.
+function countsOf(summary) {
+  if (!summary.errors && !summary.warnings) return summary.infos ? `未发现错误或警告，${summary.infos} 个提示` : "未发现问题";
+  return `发现 ${summary.errors} 个错误、${summary.warnings} 个警告`;
+}
+
+const said = [];
+function announce(text) {
+  said.push(text);
+  announcer.textContent = said.slice(-3).join("；");
 }
 
 function pump() {
