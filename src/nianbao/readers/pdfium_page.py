@@ -28,11 +28,12 @@ _NOT_TEXT = {0, 0xFFFE, 0xFFFF}
 def _unchecked(fn: Any, restype: Any) -> Any:
     """PDFium's function ``fn`` called without ctypes' conversion of each argument (half the cost of
     a call, and these are called for every character): only ints, PDFium handles and byref() are
-    passed to it."""
+    passed to it. It keeps the GIL (PYFUNCTYPE): a call lasts too little for releasing it to pay,
+    and PDFium is used by one thread at a time anyway (pdf._PDFIUM)."""
     address = ctypes.cast(fn, ctypes.c_void_p).value
     if address is None:
         raise ImportError(f"PDFium has no {fn.__name__}")
-    return ctypes.CFUNCTYPE(restype)(address)
+    return ctypes.PYFUNCTYPE(restype)(address)
 
 
 _UNICODE = _unchecked(raw.FPDFText_GetUnicode, ctypes.c_uint)
