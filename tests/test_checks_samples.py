@@ -19,7 +19,7 @@ SPEC_RULES = {
     "struct.agency", "struct.extra_rows", "struct.unreadable", "sec6.fee", "text.applications", "text.appeals",
     "text.active", "text.fees", "xyear.carry", "xyear.in_force", "xyear.identical", "pub.deadline",
     "active19.change_sign", "active19.published_le_total", "xyear.prev_items", "xyear.public_total", "struct.unfilled",
-    "xyear.compared",
+    "xyear.compared", "corpus.copied",
 }  # fmt: skip
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from nianbao.checks import arithmetic, crossyear, publication, structure, text
+from nianbao.checks import arithmetic, corpus, crossyear, publication, structure, text
 from nianbao.checks.base import SCOPE_ZH, SEVERITY_ORDER, SEVERITY_ZH, Context, Rule, load_data, report_template
 from nianbao.checks.location import where
 from nianbao.checks.publication import parse_date
 from nianbao.report import Finding, Report
 
-FAMILIES = (structure, arithmetic, text, crossyear, publication)
+FAMILIES = (structure, arithmetic, text, crossyear, publication, corpus)
 RULES: tuple[Rule, ...] = tuple(r for family in FAMILIES for r in family.RULES)
 FAMILY_ZH = {
     "structure": "结构与年度",
@@ -23,6 +23,7 @@ FAMILY_ZH = {
     "text": "正文与表格",
     "crossyear": "跨年度",
     "publication": "发布",
+    "corpus": "跨机关（年报库）",
 }
 
 __all__ = ["RULES", "Rule", "at_least", "check_batch", "check_report", "rule", "rules_markdown"]

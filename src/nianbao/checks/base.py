@@ -18,7 +18,7 @@ import yaml
 from nianbao.report import Finding, Location, Number, Report, Scope, Section, Severity
 from nianbao.template import Row, Table, Template, available, load, template_for_year
 
-Family = Literal["arithmetic", "structure", "text", "crossyear", "publication"]
+Family = Literal["arithmetic", "structure", "text", "crossyear", "publication", "corpus"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_ZH: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 SCOPE_ZH: dict[str, str] = {"report": "报告问题", "reading": "读取问题"}

@@ -1,0 +1,44 @@
+"""Prose copied between agencies (内容雷同), found across the corpus after an ingest: the
+canonical report of every agency-year compared with all others (``nianbao.similarity``), and a
+finding on both reports of each pair that names the other and the similarity. Run again from
+scratch each time, so that it follows the corpus as it grows."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, delete, select
+
+from nianbao.checks.base import location_of
+from nianbao.checks.corpus import COPIED
+from nianbao.corpus.dataset import agency_years
+from nianbao.corpus.db import findings, insert_findings, reports
+from nianbao.similarity import Prose, copies
+
+SCOPE_CORPUS = "corpus"  # findings.scope of a finding made across the corpus
+
+
+def mark_copies(engine: Engine) -> int:
+    """Mark every pair of agencies' reports whose prose is a copy; returns how many pairs."""
+    items, _ = agency_years(engine)
+    chosen = {a.chosen.id: a for a in items}
+    with engine.connect() as conn:
+        sections = (
+            dict(conn.execute(select(reports.c.id, reports.c.sections).where(reports.c.id.in_(list(chosen)))).all())
+            if chosen
+            else {}
+        )
+    prose = [
+        Prose(str(rid), a.entry.agency_id, "\n".join(str(s.get("text", "")) for s in sections.get(rid) or []))
+        for rid, a in chosen.items()
+    ]
+    pairs = copies(prose)
+    with engine.begin() as conn:
+        conn.execute(delete(findings).where(findings.c.rule == COPIED.id))
+        for pair in pairs:
+            a, b = chosen[int(pair.a)], chosen[int(pair.b)]
+            for this, other in ((a, b), (b, a)):
+                message = (
+                    f"正文与“{other.chosen.agency}”{other.year}年报告高度雷同（相似度{pair.similarity:.0%}），"
+                    "疑似照抄，请核对"
+                )
+                insert_findings(conn, this.chosen.id, [COPIED.finding(message, [], location_of(None))], SCOPE_CORPUS)
+    return len(pairs)
