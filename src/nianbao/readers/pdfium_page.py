@@ -11,7 +11,6 @@ conversion, which costs more than the call itself.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
 from typing import Any
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -103,21 +102,23 @@ _SEG_TYPE = _unchecked(raw.FPDFPathSegment_GetType, ctypes.c_int)
 _SEG_CLOSE = _unchecked(raw.FPDFPathSegment_GetClose, ctypes.c_int)
 
 
-def _paths(objs: Iterator[Any], ctm: Matrix, matrix: Any) -> Iterator[tuple[Any, Matrix]]:
-    """Path objects, forms opened, each with its matrix to page space."""
+def _paths(get: Any, parent: Any, count: int, ctm: Matrix, matrix: Any, out: list[tuple[Any, Matrix]]) -> None:
+    """The path objects among ``parent``'s ``count`` objects (``get(parent, k)``), forms opened, each
+    with its matrix to page space, added to ``out`` in the order drawn."""
     ref = ctypes.byref(matrix)
-    for obj in objs:
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    for k in range(count):
+        obj = get(parent, k)
         kind = _OBJ_TYPE(obj)
-        if kind != raw.FPDF_PAGEOBJ_PATH and kind != raw.FPDF_PAGEOBJ_FORM:
+        if kind != path and kind != form:
             continue
         _OBJ_MATRIX(obj, ref)
         m = matrix
         own = _compose((m.a, m.b, m.c, m.d, m.e, m.f), ctm)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
-            inner = (_FORM_OBJECT(obj, k) for k in range(_FORM_COUNT(obj)))
-            yield from _paths(inner, own, matrix)
+        if kind == form:
+            _paths(_FORM_OBJECT, obj, _FORM_COUNT(obj), own, matrix, out)
         else:
-            yield obj, own
+            out.append((obj, own))
 
 
 def _compose(a: Matrix, b: Matrix) -> Matrix:
@@ -159,11 +160,12 @@ def rules(page: pdfium.PdfPage) -> tuple[list[Edge], list[Edge]]:
             vs.append([x, a, x, b, 0.0, b - a])
 
     handle = page.raw
-    top_level = (_PAGE_OBJECT(handle, k) for k in range(raw.FPDFPage_CountObjects(handle)))
+    paths: list[tuple[Any, Matrix]] = []
+    _paths(_PAGE_OBJECT, handle, raw.FPDFPage_CountObjects(handle), _IDENTITY, raw.FS_MATRIX(), paths)
     fx, fy = ctypes.c_float(), ctypes.c_float()
     fx_ref, fy_ref = ctypes.byref(fx), ctypes.byref(fy)
     moveto, lineto = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
-    for obj, m in _paths(top_level, _IDENTITY, raw.FS_MATRIX()):
+    for obj, m in paths:
         last: tuple[float, float] | None = None
         start: tuple[float, float] | None = None
         for k in range(_SEGMENTS(obj)):
