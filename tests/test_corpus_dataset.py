@@ -37,7 +37,10 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "001-gbk.txt").write_bytes(text.encode("gb18030"))  # the same report, re-encoded
     db = f"sqlite:///{root / 'corpus.sqlite'}"
     summary = run([str(folder)], db, workers=1)
-    assert (summary.ingested, summary.failed) == (9, 0)
+    assert (summary.ingested, summary.failed) == (8, 1)  # the blank template is no report to store
+    [(path, code, reason)] = summary.failures
+    assert path.endswith("official-template-blank.docx") and code == "E_NOT_REPORT"
+    assert reason.startswith("不是可入库的报告：表格未填写")
     yield db
 
 
@@ -58,11 +61,13 @@ def test_one_row_per_agency_year_with_versions_and_the_blank_template_left_out(u
         "manifest.json",
         "datapackage.json",
     }
-    assert (manifest.reports, manifest.agency_years, manifest.versions, manifest.blank_templates) == (9, 7, 1, 1)
+    assert (manifest.reports, manifest.agency_years, manifest.versions, manifest.blank_templates) == (8, 7, 1, 0)
     rows = _rows(out / "agency_years.csv")
     assert len(rows) == 7
     mengjin = [r for r in rows if r["agency_id"] == "410308/科技和工业信息化局"]
     assert len(mengjin) == 1 and mengjin[0]["versions"] == "2" and mengjin[0]["county"] == "孟津区"
+    described = {r["name"] for r in _rows(out / "codebook.csv")}
+    assert set(rows[0]) <= described  # the codebook lists every column
     versions = _rows(out / "versions.csv")
     assert sorted(v["canonical"] for v in versions) == ["no", "yes"]
     assert all(v["differing_cells"] == "" for v in versions)  # the re-encoding reads the same

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from nianbao.corpus.names import agency
-from nianbao.errors import NianbaoError
+from nianbao.errors import E_NOT_REPORT, NianbaoError
 from nianbao.readers.limits import Limits
 from nianbao.report import Finding, Provenance, Report, Section, Source
 
@@ -67,7 +67,11 @@ def process(job: Job) -> Outcome:
     try:
         report = parse_bytes(job.data, job.path, job.limits)
         source = Source(path=job.path, sha256=job.sha256, format=report.source.format, size=len(job.data))
-        parsed = parsed_of(source, report, _checks(report))
+        found = _checks(report)
+        unfilled = next((f for f in found if f.rule == UNFILLED), None)
+        if unfilled is not None:  # the blank official template: a form, not a report to count
+            raise NianbaoError(E_NOT_REPORT, f"不是可入库的报告：{unfilled.message}（空白模板）")
+        parsed = parsed_of(source, report, found)
         return Outcome(**base, format=report.source.format, parsed=parsed, worker_peak_kb=_peak_kb())
     except NianbaoError as e:
         code, reason = e.code, e.reason
@@ -78,6 +82,9 @@ def process(job: Job) -> Outcome:
     except NianbaoError:
         fmt = None
     return Outcome(**base, format=fmt, error_code=code, error=reason, worker_peak_kb=_peak_kb())
+
+
+UNFILLED = "struct.unfilled"  # every cell of the tables blank: the corpus stores no such file as a report
 
 
 def _checks(report: Report) -> list[Finding]:
