@@ -227,6 +227,7 @@ def test_page_fits_and_is_clean(server: Server, tab: tuple[Page, Watch], size: s
     elif name == "corpus-report":
         page.goto(f"{base}/corpus/reports/{server.report_id}")
         expect(page.locator(".report-view")).to_be_visible()
+        expect(page.locator("#announce")).to_have_text(re.compile(r"^发现 \d+ 个错误、\d+ 个警告$"))
     elif name in ("stats", "stats-by-year"):
         page.goto(base + ("/corpus/stats?by=year" if name == "stats-by-year" else "/corpus/stats"))
         expect(page.locator("#stats")).to_have_attribute("data-ready", "true")

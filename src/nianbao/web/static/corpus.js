@@ -18,6 +18,8 @@ async function show() {
     }
     const layout = await layoutOf(result.report.template || "2021");
     body.replaceChildren(drawReport({ ...result, name: result.report.source.path, upload: null }, layout));
+    // said once drawn: the counts, not the tables
+    document.getElementById("announce").textContent = s.errors || s.warnings ? `发现 ${s.errors} 个错误、${s.warnings} 个警告` : "未发现问题";
   } catch (e) {
     body.replaceChildren(el("p", { class: "error" }, e.message, " ", el("code", {}, e.code)));
   }
