@@ -9,7 +9,9 @@ order they are printed, which is the order of the template's cell keys on that l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from nianbao.template import load
@@ -62,6 +64,11 @@ def _fmt(v: int | float) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def _next_value(keys: Iterator[str], values: Mapping[str, int | float], _match: re.Match[str]) -> str:
+    """The next cell's new number, in place of the number matched."""
+    return _fmt(values[next(keys)])
+
+
 def variant(sample: Sample, agency: str, year: int, seed: int) -> Variant:
     """The sample with every table number replaced (values satisfying the template's
     arithmetic), the agency renamed and the year moved, everywhere the text says them."""
@@ -74,7 +81,7 @@ def variant(sample: Sample, agency: str, year: int, seed: int) -> Variant:
     lines = text.split("\n")
     for no, line_keys in sample.lines.items():
         numbers = iter(line_keys)
-        lines[no - 1] = _NUMBER.sub(lambda m, it=numbers: _fmt(values[next(it)]), lines[no - 1])
+        lines[no - 1] = _NUMBER.sub(partial(_next_value, numbers, values), lines[no - 1])
         assert next(numbers, None) is None, f"{sample.name}:{no}: fewer numbers than cells"
     assert sum(len(k) for k in sample.lines.values()) == len(keys)
     return Variant(f"{Path(sample.name).stem}-{year}-{seed}", "\n".join(lines), agency, year, values)

@@ -44,15 +44,17 @@ def read_table(path: Path, fmt: str, sheet: str | None = None) -> list[dict[str,
     if fmt == "jsonl":
         return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     if fmt == "parquet":
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-        return pq.read_table(path).to_pylist()
+        table: list[dict[str, Any]] = pq.read_table(path).to_pylist()
+        return table
     from openpyxl import load_workbook
 
     ws = load_workbook(path, read_only=True)[sheet or "报告"]
     rows = list(ws.iter_rows(values_only=True))
     width = len(rows[1])  # a row's empty cells at the end are not stored
-    return [dict(zip(rows[1], (*r, *[None] * (width - len(r))), strict=True)) for r in rows[2:]]
+    names = [str(n) for n in rows[1]]
+    return [dict(zip(names, (*r, *[None] * (width - len(r))), strict=True)) for r in rows[2:]]
 
 
 def _num(text: str, kind: str) -> Any:

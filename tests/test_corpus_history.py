@@ -31,6 +31,7 @@ from nianbao.checks import RULES, check_report
 from nianbao.corpus import agencies, db
 from nianbao.corpus.agencies import normalize
 from nianbao.corpus.export import export
+from nianbao.corpus.history import store_fix
 from nianbao.corpus.ingest import run
 from nianbao.corpus.progress import Progress
 from nianbao.corpus.worker import Cell
@@ -166,7 +167,7 @@ def stored(engine: Any, name: str) -> tuple[dict[str, Cell], list[tuple[str, str
     return cells, sorted((f[0], f[1], f[2], f[3], tuple(f[4])) for f in found)
 
 
-def _findings(found: list[Any], scope: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+def _findings(found: list[Any], scope: str) -> list[tuple[str, str, str, str, tuple[str, ...]]]:
     return sorted((scope, f.rule, f.severity, f.message, tuple(f.keys)) for f in found)
 
 
@@ -319,7 +320,7 @@ def test_a_run_cut_while_storing_an_agency_resumes_to_the_same_database(
 ) -> None:
     """Killed after the fixed cells were written but before the agency was committed: nothing of
     that agency is kept, and the next run does it as if never cut."""
-    real = agencies.store_fix
+    real = store_fix
 
     def cut(*args: Any) -> None:
         real(*args)

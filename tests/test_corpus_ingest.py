@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -27,7 +28,9 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module", params=KINDS)
-def ingested(request: pytest.FixtureRequest, root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+def ingested(
+    request: pytest.FixtureRequest, root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, ...]]:
     with database(request.param, tmp_path_factory.mktemp("db")) as url:
         log = io.StringIO()
         summary = run([str(root)], url, workers=2, progress=Progress(log, live=False))
@@ -36,7 +39,7 @@ def ingested(request: pytest.FixtureRequest, root: Path, tmp_path_factory: pytes
         engine.dispose()
 
 
-def test_every_file_is_accounted_for(ingested: tuple, root: Path) -> None:
+def test_every_file_is_accounted_for(ingested: tuple[Any, ...], root: Path) -> None:
     _, engine, summary, log = ingested
     exp = expected(root)
     assert summary.files == len(corpus(root).files) == 31
@@ -59,7 +62,7 @@ def _sha(exp: Expected, name: str) -> str:
     return next(s for s, p in exp.paths.items() if p.endswith(name))
 
 
-def test_cells_and_sums_equal_the_parsed_json(ingested: tuple, root: Path) -> None:
+def test_cells_and_sums_equal_the_parsed_json(ingested: tuple[Any, ...], root: Path) -> None:
     _, engine, *_ = ingested
     exp = expected(root)
     content = dump(engine)
@@ -84,7 +87,7 @@ def test_cells_and_sums_equal_the_parsed_json(ingested: tuple, root: Path) -> No
     assert new_total > 500  # the generated numbers are in, not only the samples' zeros
 
 
-def test_agencies_are_linked_across_years_with_crossyear_findings(ingested: tuple, root: Path) -> None:
+def test_agencies_are_linked_across_years_with_crossyear_findings(ingested: tuple[Any, ...], root: Path) -> None:
     _, engine, summary, _ = ingested
     exp = expected(root)
     content = dump(engine)
@@ -112,7 +115,7 @@ def test_agencies_are_linked_across_years_with_crossyear_findings(ingested: tupl
     assert carry > 0
 
 
-def test_second_run_skips_everything_and_force_redoes_it_the_same(ingested: tuple, root: Path) -> None:
+def test_second_run_skips_everything_and_force_redoes_it_the_same(ingested: tuple[Any, ...], root: Path) -> None:
     url, engine, *_ = ingested
     before = dump(engine)
     again = run([str(root)], url, workers=1, progress=Progress(io.StringIO(), live=False))

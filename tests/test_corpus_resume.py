@@ -88,7 +88,9 @@ def test_dask_cluster_fills_the_same_database(root: Path, reference: dict[str, A
     from distributed import LocalCluster
 
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         database("sqlite", tmp_path) as url,
     ):
         summary = run([str(root)], url, scheduler=cluster.scheduler_address, progress=quiet())

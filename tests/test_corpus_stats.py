@@ -104,7 +104,7 @@ def test_groups_by_region_and_agency_and_rules(url: str, exp: Expected) -> None:
 
 def _errors(engine: Any) -> list[Any]:
     with engine.connect() as conn:
-        return conn.execute(db.findings.select().where(db.findings.c.severity == "error")).all()
+        return list(conn.execute(db.findings.select().where(db.findings.c.severity == "error")).all())
 
 
 def test_cli_prints_tables_and_draws_charts(url: str, exp: Expected, tmp_path: Path, capsys: Any) -> None:
