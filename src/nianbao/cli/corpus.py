@@ -7,13 +7,12 @@ so that ``nianbao --help`` (and ``nianbao corpus --help``) start without it.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from nianbao.cli.output import limits_from, print_error
-from nianbao.corpus import DEFAULT_URL
+from nianbao.corpus import DEFAULT_URL, default_workers
 from nianbao.errors import NianbaoError
 
 HELP = "many reports in one database: ingest, export, statistics"
@@ -35,7 +34,10 @@ def add_parser(sub: Any) -> None:
     i.add_argument("paths", nargs="+", help="report files or directories")
     i.add_argument("--db", default=DEFAULT_URL, metavar="URL", help=db_help)
     i.add_argument(
-        "--workers", type=_worker_count, default=os.cpu_count() or 1, help="parsing processes (default: one per core)"
+        "--workers",
+        type=_worker_count,
+        default=default_workers(),
+        help="parsing processes (default: one per core this process may use)",
     )
     i.add_argument("--force", action="store_true", help="parse again the files already in the database")
     i.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed cluster instead")
