@@ -52,3 +52,15 @@ def test_shared_boilerplate_alone_is_not_copying() -> None:
     ]
     reports = [Prose(f"r{i}", f"agency{i}", PREFACE * 3 + body * 2) for i, body in enumerate(bodies)]
     assert copies(reports) == []
+
+
+def test_one_match_per_report_however_many_share_a_text(real: list[Prose]) -> None:
+    from nianbao.similarity import closest
+
+    source = real[1]
+    clones = [Prose(f"c{i}", f"agency{i}", source.text.replace("孟津区", f"第{i}区")) for i in range(4)]
+    pairs = copies([*real, *clones])
+    assert len(pairs) == 10  # five texts alike: every pair
+    matches = closest(pairs)
+    assert [m.key for m in matches] == sorted([source.key, "c0", "c1", "c2", "c3"])
+    assert all(m.others == 3 for m in matches)

@@ -4,7 +4,8 @@ MinHash signatures and locality-sensitive hashing (the datasketch package).
 A report's prose is compared as character 5-grams of its six sections' text, white space removed
 and every digit read as one symbol (a copy with this year's numbers put in is still a copy). The
 sentences nearly every report writes — the standard preface, the headings, the table labels — are
-no evidence of copying: shingles found in more than ``COMMON_SHARE`` of the corpus are dropped
+no evidence of copying: shingles found in more than ``COMMON_SHARE`` of the corpus (and in more than
+``COMMON_MIN`` reports) are dropped
 before the signatures are made. Pairs of the same agency (another year of its own report) are not
 reported here: that is the cross-year check's job.
 """
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 SHINGLE = 5  # characters per shingle: short enough for Chinese, long enough to be telling
 NUM_PERM = 128
 THRESHOLD = 0.8  # estimated Jaccard similarity of two reports' distinctive prose that counts as a copy
-COMMON_SHARE = 0.2  # a shingle in more than this share of the reports is boilerplate
+COMMON_SHARE = 0.2  # a shingle in more than this share of the reports is boilerplate…
+COMMON_MIN = 10  # …and in more than this many (a few copies in a small corpus are not boilerplate)
 MIN_SHINGLES = 50  # a report with less distinctive prose than this is not compared
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -39,6 +41,16 @@ class Copy:
     similarity: float  # Jaccard similarity of their distinctive shingles (exact, not estimated)
 
 
+@dataclass(frozen=True)
+class Match:
+    """A report's closest copy, and how many other reports copy it too (or it them)."""
+
+    key: str
+    other: str
+    similarity: float
+    others: int
+
+
 def shingles(text: str) -> set[str]:
     flat = _DIGITS.sub("#", _SPACE.sub("", text))
     return {flat[i : i + SHINGLE] for i in range(len(flat) - SHINGLE + 1)}
@@ -52,7 +64,7 @@ def copies(reports: Iterable[Prose], threshold: float = THRESHOLD) -> list[Copy]
     items = list(reports)
     sets = {p.key: shingles(p.text) for p in items}
     df = Counter(s for shingle_set in sets.values() for s in shingle_set)
-    common = {s for s, n in df.items() if n > max(2, COMMON_SHARE * len(items))}
+    common = {s for s, n in df.items() if n > max(COMMON_MIN, COMMON_SHARE * len(items))}
     distinctive = {k: v - common for k, v in sets.items()}
     agency = {p.key: p.agency for p in items}
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
@@ -75,3 +87,16 @@ def copies(reports: Iterable[Prose], threshold: float = THRESHOLD) -> list[Copy]
             if exact >= threshold:
                 found[pair] = exact
     return sorted((Copy(a, b, s) for (a, b), s in found.items()), key=lambda c: (-c.similarity, c.a, c.b))
+
+
+def closest(pairs: Iterable[Copy]) -> list[Match]:
+    """Each report of the pairs with its closest copy (ties: the smaller key) and the count of its
+    other copies: one finding per report, however many reports share one text."""
+    best: dict[str, tuple[float, str]] = {}
+    count: Counter[str] = Counter()
+    for c in pairs:
+        for key, other in ((c.a, c.b), (c.b, c.a)):
+            count[key] += 1
+            if key not in best or (-c.similarity, other) < (-best[key][0], best[key][1]):
+                best[key] = (c.similarity, other)
+    return [Match(key, other, s, count[key] - 1) for key, (s, other) in sorted(best.items())]

@@ -11,13 +11,14 @@ from nianbao.checks.base import location_of
 from nianbao.checks.corpus import COPIED
 from nianbao.corpus.dataset import agency_years
 from nianbao.corpus.db import findings, insert_findings, reports
-from nianbao.similarity import Prose, copies
+from nianbao.similarity import Prose, closest, copies
 
 SCOPE_CORPUS = "corpus"  # findings.scope of a finding made across the corpus
 
 
 def mark_copies(engine: Engine) -> int:
-    """Mark every pair of agencies' reports whose prose is a copy; returns how many pairs."""
+    """Mark every report whose prose another agency's report copies (or it copies), naming the
+    closest and counting the others; returns how many pairs were found."""
     items, _ = agency_years(engine)
     chosen = {a.chosen.id: a for a in items}
     with engine.connect() as conn:
@@ -33,12 +34,12 @@ def mark_copies(engine: Engine) -> int:
     pairs = copies(prose)
     with engine.begin() as conn:
         conn.execute(delete(findings).where(findings.c.rule == COPIED.id))
-        for pair in pairs:
-            a, b = chosen[int(pair.a)], chosen[int(pair.b)]
-            for this, other in ((a, b), (b, a)):
-                message = (
-                    f"正文与“{other.chosen.agency}”{other.year}年报告高度雷同（相似度{pair.similarity:.0%}），"
-                    "疑似照抄，请核对"
-                )
-                insert_findings(conn, this.chosen.id, [COPIED.finding(message, [], location_of(None))], SCOPE_CORPUS)
+        for match in closest(pairs):
+            this, other = chosen[int(match.key)], chosen[int(match.other)]
+            more = f"；另有{match.others}份其他机关的报告与之雷同" if match.others else ""
+            message = (
+                f"正文与“{other.chosen.agency}”{other.year}年报告高度雷同（相似度{match.similarity:.0%}）{more}，"
+                "疑似照抄，请核对"
+            )
+            insert_findings(conn, this.chosen.id, [COPIED.finding(message, [], location_of(None))], SCOPE_CORPUS)
     return len(pairs)
