@@ -22,6 +22,8 @@ NUM_PERM = 128
 THRESHOLD = 0.8  # estimated Jaccard similarity of two reports' distinctive prose that counts as a copy
 COMMON_SHARE = 0.2  # a shingle in more than this share of the reports is boilerplate…
 COMMON_MIN = 10  # …and in more than this many (a few copies in a small corpus are not boilerplate)
+MAX_CANDIDATES = 20  # the LSH candidates confirmed per report: a text copied a thousand times costs
+# 20 comparisons a report, not a thousand (the count of its copies is then "at least")
 MIN_SHINGLES = 50  # a report with less distinctive prose than this is not compared
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
@@ -78,7 +80,7 @@ def copies(reports: Iterable[Prose], threshold: float = THRESHOLD) -> list[Copy]
         lsh.insert(key, m)
     found: dict[tuple[str, str], float] = {}
     for key, m in signatures.items():
-        for other in lsh.query(m):
+        for other in sorted(lsh.query(m))[:MAX_CANDIDATES]:
             pair = (min(key, other), max(key, other))
             if other == key or agency[key] == agency[other] or pair in found:
                 continue
