@@ -99,17 +99,22 @@ def broken_files() -> dict[str, bytes]:
 
 # the city each sample's district belongs to, to spell its name the long way in one year
 CITIES = {"中站区": "焦作市", "孟津区": "洛阳市", "卫东区": "平顶山市", "西工区": "洛阳市", "阿城区": "哈尔滨市"}
+PROVINCES = {"焦作市": "河南省", "洛阳市": "河南省", "平顶山市": "河南省", "哈尔滨市": "黑龙江省"}
+RENAMED = {"孟津区": "孟津县"}  # a real renaming (撤县设区, 2021) that the registry knows
 
 
 def spellings(sample: Sample) -> dict[int, str]:
-    """The sample's agency as three years of its reports write it: as a county before it became a
-    district (2021), with its city in front (2022), as the sample has it (2023)."""
+    """The sample's agency as three years of its reports write it: before its renaming (孟津县) or
+    with its province and city in front (2021), with its city in front (2022), as the sample has it
+    (2023)."""
     district = next(d for d in CITIES if sample.agency.startswith(d))
-    return {
-        2021: sample.agency.replace(district, district[:-1] + "县", 1),
-        2022: CITIES[district] + sample.agency,
-        2023: sample.agency,
-    }
+    city = CITIES[district]
+    early = (
+        sample.agency.replace(district, RENAMED[district], 1)
+        if district in RENAMED
+        else PROVINCES[city] + city + sample.agency
+    )
+    return {2021: early, 2022: city + sample.agency, 2023: sample.agency}
 
 
 def build_corpus(root: Path) -> list[Path]:

@@ -92,10 +92,11 @@ def test_agencies_are_linked_across_years_with_crossyear_findings(ingested: tupl
     exp = expected(root)
     content = dump(engine)
     mengjin = {c["report"]["agency"]: c["report"] for c in content.values() if "report" in c}
-    assert mengjin["孟津县科技和工业信息化局"]["agency_norm"] == "孟津区科技和工业信息化局"
-    assert mengjin["洛阳市孟津区科技和工业信息化局"]["agency_norm"] == "孟津区科技和工业信息化局"
-    assert mengjin["洛阳市孟津区科技和工业信息化局"]["region"] == "洛阳市孟津区"
-    assert mengjin["孟津县科技和工业信息化局"]["region"] == "孟津县"
+    # one agency across the renaming 孟津县 → 孟津区 (the registry's 410308), each name kept as written
+    assert mengjin["孟津县科技和工业信息化局"]["agency_norm"] == "410308/科技和工业信息化局"
+    assert mengjin["洛阳市孟津区科技和工业信息化局"]["agency_norm"] == "410308/科技和工业信息化局"
+    assert mengjin["洛阳市孟津区科技和工业信息化局"]["region"] == "河南省/洛阳市/孟津区"
+    assert mengjin["孟津县科技和工业信息化局"]["region"] == "河南省/洛阳市/孟津区"
     assert summary.linked == len({normalize(r.agency) for r in exp.reports.values()}) == 11
     carry = 0
     for sha, report in exp.reports.items():

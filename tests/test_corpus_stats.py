@@ -34,16 +34,19 @@ def url(exp: Expected, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 def _agency_years(exp: Expected) -> dict[tuple[str, int], Report]:
     """The parsed reports one per agency and year by the dataset's rule: most cells read, then the
-    newest stored (``fill`` stores them in this order, so the last of a tie)."""
+    newest published, then the smallest sha256."""
     groups: dict[tuple[str, int], list[Report]] = defaultdict(list)
-    for r in exp.reports.values():
+    for _, r in sorted(exp.reports.items()):
         if r.agency and r.year is not None:
             groups[(resolve(r.agency).agency_id, r.year)].append(r)
     out = {}
     for key, members in groups.items():
-        best = max(cells_read(r) for r in members)
-        out[key] = [r for r in members if cells_read(r) == best][-1]
+        out[key] = min(members, key=lambda r: (-cells_read(r), _newest_first(r.published)))
     return out
+
+
+def _newest_first(published: str | None) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in (published or ""))
 
 
 def _sum(reports: list[Any], key: str) -> float:

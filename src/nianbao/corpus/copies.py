@@ -21,6 +21,7 @@ def mark_copies(engine: Engine) -> int:
     closest and counting the others; returns how many pairs were found."""
     items, _ = agency_years(engine)
     chosen = {a.chosen.id: a for a in items}
+    by_sha = {a.chosen.sha256: a for a in items}  # keyed by the file: the same result in any storing order
     with engine.connect() as conn:
         sections = (
             dict(conn.execute(select(reports.c.id, reports.c.sections).where(reports.c.id.in_(list(chosen)))).all())
@@ -28,14 +29,14 @@ def mark_copies(engine: Engine) -> int:
             else {}
         )
     prose = [
-        Prose(str(rid), a.entry.agency_id, "\n".join(str(s.get("text", "")) for s in sections.get(rid) or []))
+        Prose(a.chosen.sha256, a.entry.agency_id, "\n".join(str(s.get("text", "")) for s in sections.get(rid) or []))
         for rid, a in chosen.items()
     ]
     pairs = copies(prose)
     with engine.begin() as conn:
         conn.execute(delete(findings).where(findings.c.rule == COPIED.id))
         for match in closest(pairs):
-            this, other = chosen[int(match.key)], chosen[int(match.other)]
+            this, other = by_sha[match.key], by_sha[match.other]
             more = f"；另有{match.others}份其他机关的报告与之雷同" if match.others else ""
             message = (
                 f"正文与“{other.chosen.agency}”{other.year}年报告高度雷同（相似度{match.similarity:.0%}）{more}，"

@@ -132,7 +132,8 @@ def agency_years(engine: Engine) -> tuple[list[AgencyYear], Manifest]:
             groups[(_entry(s.agency).agency_id, s.year)].append(s)
     out: list[AgencyYear] = []
     for (_, year), members in sorted(groups.items()):
-        choice = canonical([Candidate(str(m.id), m.cells_read, m.ingested_at, m.sha256) for m in members])
+        # the same choice whatever the order the files were stored in: published date, not storage time
+        choice = canonical([Candidate(str(m.id), m.cells_read, m.published or "", m.sha256) for m in members])
         chosen = next(m for m in members if str(m.id) == choice.key)
         ordered = [chosen, *(m for m in members if m is not chosen)]
         out.append(AgencyYear(_entry(chosen.agency or ""), year, chosen, ordered))

@@ -126,7 +126,7 @@ def ingest(
         names = set(link_names(engine, runner))
         summary.linked = len(linker.norms | names)
         summary.link_seconds = time.perf_counter() - linking
-        if summary.ingested:  # the corpus changed: compare every agency's prose again
+        if summary.ingested or summary.linked:  # the corpus changed, or a cut run left it to do
             progress.note("nianbao corpus: 比对各机关报告正文（内容雷同）…")
             summary.copies = mark_copies(engine)
     summary.seconds = time.perf_counter() - start

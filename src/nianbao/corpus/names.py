@@ -2,12 +2,13 @@
 the region it names. Kept apart from the linking (``agencies``) so that a worker process can
 name a report's agency without importing the database.
 
-Normalisation (``normalize``) folds what changes between two years' reports of one agency:
-white space and full-width characters (NFKC), a parenthesised second name at the end
-(e.g. “（区知识产权局）”), the higher levels in front of the county-level place
-(“哈尔滨市阿城区…” and “阿城区…” are one agency) and a county that became a district
-(“孟津县…” and “孟津区…”, 撤县设区). A national corpus with two districts of the same name in
-different cities would merge them; ``region`` keeps the place as written, to tell them apart.
+The key (``normalize``) is the registry's stable agency id where it knows the place
+(``nianbao.registry``: the 行政区划代码 and the office, so that 「哈尔滨市阿城区…」 and 「阿城区…」 are one
+agency, and 「孟津县…」 and 「孟津区…」 too — a renaming it knows, 撤县设区 — while the name itself is
+never changed: 县 stays 县). Where it does not know the place (or the place is ambiguous), the key
+is the name folded: white space and full-width characters (NFKC), a parenthesised second name at
+the end (“（区知识产权局）”) and the higher levels in front of the last place dropped — never a
+level changed. ``region`` is the place's region path, or the places as written.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from nianbao.registry import resolve
+
 _SUFFIXES = "特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|县|旗"
 # a place name's characters: none of the level suffixes, nor of the words that end an office's name
 _PLACE_CHAR = r"[^\W_省市区县旗州盟局委办院厅部会处队所]"
 # a place: 2–8 such characters, then its level; or a one-character county (沛县)
 _UNIT = re.compile(rf"{_PLACE_CHAR}{{2,8}}?(?:{_SUFFIXES})|{_PLACE_CHAR}县")
 _PARTY = re.compile(r"^(?:中国共产党|中共)")
-_COUNTY = ("区", "县")
 _TRAILING_ALIAS = re.compile(r"\([^()]*\)$")
 _SPACE = re.compile(r"\s+")
 
@@ -53,17 +55,19 @@ def _units(text: str) -> list[str]:
 
 
 def region(name: str | None) -> str | None:
-    """The place a name starts with, as written (full-width and spaces folded)."""
+    """The region path of the place a name names (the registry's), else its places as written."""
     if not name:
         return None
-    units = _units(_clean(name))
-    return "".join(units) or None
+    return resolve(name).region_path or "".join(_units(_clean(name))) or None
 
 
 def normalize(name: str | None) -> str | None:
     """The key that links one agency's reports across years (see the module's doc)."""
     if not name:
         return None
+    entry = resolve(name)
+    if entry.code is not None:
+        return entry.agency_id
     text = _clean(name)
     text = _TRAILING_ALIAS.sub("", text) or text
     units = _units(text)
@@ -71,10 +75,7 @@ def normalize(name: str | None) -> str | None:
         party = _PARTY.match(text)
         head = party.group(0) if party else ""
         rest = text[len(head) + sum(len(u) for u in units) :]
-        place = units[-1]
-        if place.endswith(_COUNTY) and not place.endswith(("自治县", "地区", "自治区", "特别行政区")):
-            place = place[:-1] + "区"
-        text = head + place + rest
+        text = head + units[-1] + rest
     return text or None
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from nianbao.dataset import KNOWN
 from nianbao.report import Number, Report
 
-RULE = "读出的单元格最多者为准；相同时取最新入库者（再相同时取文件SHA-256较小者）"
+RULE = "读出的单元格最多者为准；相同时取发布日期最新者（再相同时取文件SHA-256较小者）"
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Candidate:
 
     key: str  # the caller's id of the report (e.g. its database id or file sha256)
     cells_read: int  # cells whose number is certain (ok, ocr, blank)
-    stored: str  # when it was stored or published (ISO 8601): newer wins a tie
+    stored: str  # when it was published (ISO 8601; "" when unknown): newer wins a tie
     sha256: str
 
 
