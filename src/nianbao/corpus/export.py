@@ -48,7 +48,7 @@ REPORT_COLUMNS: tuple[Column, ...] = (
     Column("agency", "机关名称", "str"),
     Column("year", "年度", "int"),
     Column("region", "地区", "str"),
-    Column("agency_norm", "机关名称（归一）", "str"),
+    Column("agency_norm", "机关标识（行政区划代码/机关，或名称）", "str"),
     Column("template", "格式版本", "str"),
     Column("path", "文件", "str"),
     Column("sha256", "文件SHA-256", "str"),
