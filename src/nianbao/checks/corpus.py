@@ -1,5 +1,5 @@
 """Rules across a corpus: what only many reports together show. They are not run on one report
-(``check`` finds nothing); ``nianbao.corpus.copies`` runs them after an ingest."""
+(``check`` finds nothing); ``nianbao corpus copies`` (``nianbao.corpus.copies``) runs them."""
 
 from __future__ import annotations
 

@@ -69,6 +69,12 @@ def add_parser(sub: Any) -> None:
     d.add_argument("--licence", default="CC-BY-4.0", choices=["CC-BY-4.0", "CC0-1.0", "ODC-BY-1.0"])
     d.set_defaults(func=cmd_dataset)
 
+    cp = csub.add_parser(
+        "copies", help="find prose copied between agencies (内容雷同) and mark it on both reports (corpus.copied)"
+    )
+    cp.add_argument("--db", default=DEFAULT_URL, metavar="URL", help=db_help + "; must exist")
+    cp.set_defaults(func=cmd_copies)
+
     s = csub.add_parser("stats", help="totals and distributions, as tables and charts")
     s.add_argument("--db", default=DEFAULT_URL, metavar="URL", help=db_help + "; must exist")
     s.add_argument("--by", choices=["year", "region", "agency"], help="one row per year, region or agency")
@@ -131,6 +137,19 @@ def cmd_dataset(args: argparse.Namespace) -> int:
         f"无机关或年度 {manifest.no_agency_or_year} 份，空白模板 {manifest.blank_templates} 份未计入）",
         file=sys.stderr,
     )
+    return 0
+
+
+def cmd_copies(args: argparse.Namespace) -> int:
+    from nianbao.corpus.copies import mark_copies
+    from nianbao.corpus.db import open_db
+
+    try:
+        pairs = mark_copies(open_db(args.db, create=False))
+    except NianbaoError as e:
+        print_error(e)
+        return 2
+    print(f"内容雷同：{pairs} 对报告（已在两份报告上各记一条 corpus.copied）", file=sys.stderr)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Prose copied between agencies (内容雷同), found across the corpus after an ingest: the
+"""Prose copied between agencies (内容雷同), found across the corpus (``nianbao corpus copies``): the
 canonical report of every agency-year compared with all others (``nianbao.similarity``), and a
 finding on both reports of each pair that names the other and the similarity. Run again from
 scratch each time, so that it follows the corpus as it grows."""

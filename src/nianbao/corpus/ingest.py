@@ -32,7 +32,6 @@ from sqlalchemy.exc import IntegrityError
 
 from nianbao.corpus import DEFAULT_URL, db, default_workers
 from nianbao.corpus.agencies import Linker, link_names
-from nianbao.corpus.copies import mark_copies
 from nianbao.corpus.pool import PoolRunner, Runner, WorkerCrash
 from nianbao.corpus.progress import Progress
 from nianbao.corpus.worker import E_INTERNAL, Job, Outcome, PairJob, check_pairs, process
@@ -52,7 +51,6 @@ class Summary:
     skipped: int = 0  # already in the database (same sha256)
     duplicates: int = 0  # same bytes as another file of this run
     linked: int = 0  # agencies whose years were linked again
-    copies: int = 0  # pairs of agencies' reports whose prose is a copy (the corpus's, after this run)
     seconds: float = 0.0
     link_seconds: float = 0.0
     worker_peak_kb: int = 0
@@ -62,8 +60,7 @@ class Summary:
         return (
             f"入库完成：共 {self.files} 个文件，新入库 {self.ingested} 份报告，失败 {self.failed} 个，"
             f"已在库中跳过 {self.skipped} 个，内容重复 {self.duplicates} 个；"
-            f"跨年度关联 {self.linked} 个机关（{self.link_seconds:.1f} 秒）；正文雷同 {self.copies} 对；"
-            f"用时 {self.seconds:.1f} 秒"
+            f"跨年度关联 {self.linked} 个机关（{self.link_seconds:.1f} 秒）；用时 {self.seconds:.1f} 秒"
         )
 
 
@@ -126,9 +123,6 @@ def ingest(
         names = set(link_names(engine, runner))
         summary.linked = len(linker.norms | names)
         summary.link_seconds = time.perf_counter() - linking
-        if summary.ingested or summary.linked:  # the corpus changed, or a cut run left it to do
-            progress.note("nianbao corpus: 比对各机关报告正文（内容雷同）…")
-            summary.copies = mark_copies(engine)
     summary.seconds = time.perf_counter() - start
     return summary
 
