@@ -132,38 +132,41 @@ def _jobs(
 ) -> Iterator[Job]:
     """The files still to do, read one at a time: those of a sha256 the database already has
     (unless ``force``) or that this run has already met are counted and passed over. A file
-    over the size limit is not read at all (told by ``stat``)."""
+    over the size limit is not read at all (told by ``stat``). The sha256 the database has are
+    read once, not asked for file by file (a file another run stores meanwhile is caught when
+    its batch is committed)."""
     seen: set[str] = set()
-    with engine.connect() as conn:
-        for path in files:
-            try:
-                size = path.stat().st_size
-                if size > limits.max_bytes:
-                    raise NianbaoError(E_TOO_LARGE, too_large(size, limits), str(path))
-                data = path.read_bytes()
-            except (OSError, NianbaoError) as e:  # nothing to key it by: counted and told, not stored
-                if isinstance(e, NianbaoError):
-                    error = e
-                else:
-                    error = NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path))
-                outcome = Outcome(str(path), "", 0, None, error_code=error.code, error=error.reason)
-                _count_failure(summary, outcome)
-                progress.note(error.line())
-                progress.advance(summary)
-                continue
-            sha = hashlib.sha256(data).hexdigest()
-            if sha in seen:
-                summary.duplicates += 1
-                progress.advance(summary)
-                continue
-            seen.add(sha)
-            known = conn.execute(select(db.files.c.id).where(db.files.c.sha256 == sha)).first()
-            conn.rollback()  # end the read transaction: the writer must not wait on it (SQLite)
-            if known is not None and not force:
-                summary.skipped += 1
-                progress.advance(summary)
-                continue
-            yield Job(str(path), sha, data, limits)
+    known: set[str] = set()
+    if not force:
+        with engine.connect() as conn:
+            known = set(conn.execute(select(db.files.c.sha256)).scalars())
+    for path in files:
+        try:
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise NianbaoError(E_TOO_LARGE, too_large(size, limits), str(path))
+            data = path.read_bytes()
+        except (OSError, NianbaoError) as e:  # nothing to key it by: counted and told, not stored
+            if isinstance(e, NianbaoError):
+                error = e
+            else:
+                error = NianbaoError(E_IO, f"无法读取文件：{e.strerror or e}", str(path))
+            outcome = Outcome(str(path), "", 0, None, error_code=error.code, error=error.reason)
+            _count_failure(summary, outcome)
+            progress.note(error.line())
+            progress.advance(summary)
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen:
+            summary.duplicates += 1
+            progress.advance(summary)
+            continue
+        seen.add(sha)
+        if sha in known:
+            summary.skipped += 1
+            progress.advance(summary)
+            continue
+        yield Job(str(path), sha, data, limits)
 
 
 PAIRS_PER_CALL = 8
