@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from nianbao.corpus.db import cell_order, files, findings, reports, values
 from nianbao.errors import E_DATA, E_IO, NianbaoError
@@ -98,11 +99,14 @@ def cell_columns(templates: list[Template]) -> list[Column]:
     return list(out.values())
 
 
-def _report_rows(conn: Connection) -> Iterator[list[Any]]:
-    """Reports in a stable order (agency, year, content), a batch at a time."""
+def _report_rows(conn: Connection, where: ColumnElement[bool] | None = None) -> Iterator[list[Any]]:
+    """Reports in a stable order (agency, year, content), a batch at a time; only those ``where``
+    holds when given (a selection of the web's corpus page)."""
     query = (
         select(reports.c.id, *(c for c in _report_cols())).join(files, files.c.id == reports.c.file_id).order_by(*ORDER)
     )
+    if where is not None:
+        query = query.where(where)
     batch: list[Any] = []
     for row in conn.execute(query.execution_options(yield_per=BATCH)):
         batch.append(row)
@@ -144,10 +148,12 @@ def _typed(v: float | None, kind: str) -> int | float | None:
     return int(v) if kind == "int" else float(v)
 
 
-def wide_rows(engine: Engine, cells_: list[Column]) -> Iterator[dict[str, Any]]:
+def wide_rows(
+    engine: Engine, cells_: list[Column], where: ColumnElement[bool] | None = None
+) -> Iterator[dict[str, Any]]:
     kinds = {c.name: c.kind for c in cells_}
     with engine.connect() as stream, engine.connect() as conn:
-        for batch in _report_rows(stream):
+        for batch in _report_rows(stream, where):
             cells = _cells(conn, batch)
             for r in batch:
                 row = {c.name: getattr(r, c.name) for c in REPORT_COLUMNS}
@@ -177,7 +183,7 @@ def long_rows(engine: Engine, templates: list[Template]) -> Iterator[dict[str, A
                     }
 
 
-def finding_rows(engine: Engine) -> Iterator[dict[str, Any]]:
+def finding_rows(engine: Engine, where: ColumnElement[bool] | None = None) -> Iterator[dict[str, Any]]:
     query = (
         select(
             *_report_cols(),
@@ -192,6 +198,8 @@ def finding_rows(engine: Engine) -> Iterator[dict[str, Any]]:
         .join(files, files.c.id == reports.c.file_id)
         .order_by(*ORDER, findings.c.id)
     )
+    if where is not None:
+        query = query.where(where)
     with engine.connect() as conn:
         for r in conn.execute(query.execution_options(yield_per=BATCH)):
             row = dict(r._mapping)

@@ -6,33 +6,41 @@ examples, for the API page (/docs)."""
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, File, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from nianbao.errors import E_REQUEST, E_UNSUPPORTED, NianbaoError
 from nianbao.report import Finding, Report
 from nianbao.web.errors import E_NOT_FOUND, ERROR_RESPONSES, error_responses
 from nianbao.web.models import (
+    MEDIA_TYPES,
     CheckResult,
+    CorpusCrossFinding,
     CorpusHit,
     CorpusPage,
     CorpusReportOut,
+    CorpusYear,
     LayoutCellOut,
     LayoutOut,
     RenderFormat,
     RenderProblem,
     SectionLayoutOut,
+    Selection,
+    Sort,
     SourceExcerpt,
     SourceLineOut,
     StatsGroup,
     StatsOut,
     StatsRule,
+    Status,
     Summary,
     TableLayoutOut,
 )
@@ -539,16 +547,7 @@ async def template_layout(
     )
 
 
-@router.get(
-    "/corpus/search",
-    tags=["年报库"],
-    summary="按机关名称和年度检索年报库",
-    description="年报库（`nianbao corpus ingest` 建立）中机关名称含所给文字（按原文或规范化名称）的报告，"
-    "附错误、警告数。年报库尚未建立时返回 503（E_CORPUS）。",
-    responses=error_responses(503),
-)
-async def corpus_search(
-    request: Request,
+def corpus_selection(
     agency: Annotated[
         str | None,
         Query(max_length=100, description="机关名称的一部分", openapi_examples={"科技局": {"value": "科技"}}),
@@ -556,6 +555,46 @@ async def corpus_search(
     year: Annotated[
         int | None, Query(ge=1990, le=2100, description="年度", openapi_examples={"2023": {"value": 2023}})
     ] = None,
+    region: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="地区：省或省/市（地区路径的开头，按整段匹配）",
+            openapi_examples={"洛阳市": {"value": "河南省/洛阳市"}},
+        ),
+    ] = None,
+    template: Annotated[str | None, Query(pattern=r"^\d{4}$", description="格式版本（模板年份）")] = None,
+    status: Annotated[Status | None, Query(description="errors 有错误的报告，clean 无错误的报告")] = None,
+    sort: Annotated[
+        Sort | None,
+        Query(
+            description="排序列：agency 机关、year 年度、region 地区、template 格式版本、errors 错误数、warnings 警告数"
+        ),
+    ] = None,
+    order: Annotated[Literal["asc", "desc"], Query(description="asc 升序，desc 降序")] = "asc",
+) -> Selection:
+    return Selection(
+        agency=(agency or "").strip() or None,
+        year=year,
+        region=(region or "").strip().strip("/") or None,
+        template=template,
+        status=status,
+        sort=sort,
+        desc=order == "desc",
+    )
+
+
+@router.get(
+    "/corpus/search",
+    tags=["年报库"],
+    summary="按机关、年度、地区、格式版本、有无错误检索年报库",
+    description="年报库（`nianbao corpus ingest` 建立）中符合条件的报告（机关名称按原文或规范化名称包含所给文字），"
+    "附错误、警告数，可按各列排序。年报库尚未建立时返回 503（E_CORPUS）。",
+    responses=error_responses(400, 503),
+)
+async def corpus_search(
+    request: Request,
+    sel: Annotated[Selection, Depends(corpus_selection)],
     limit: Annotated[int, Query(ge=1, le=100, description="每页条数")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID, description="跳过的条数（翻页）")] = 0,
 ) -> CorpusPage:
@@ -564,10 +603,119 @@ async def corpus_search(
     state = _state(request)
 
     def work() -> CorpusPage:
-        page = search(state.corpus(), (agency or "").strip() or None, year, limit, offset)
-        return CorpusPage(total=page.total, items=[CorpusHit(**h.__dict__) for h in page.items], years=page.years)
+        page = search(state.corpus(), sel, limit, offset)
+        return CorpusPage(
+            total=page.total,
+            items=[CorpusHit(**h.__dict__) for h in page.items],
+            years=page.years,
+            regions=page.regions,
+            templates=page.templates,
+        )
 
     return await run_in_threadpool(work)
+
+
+EXPORT_MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/corpus/export",
+    tags=["年报库"],
+    summary="导出当前检索结果（CSV、XLSX）",
+    description="与检索相同的条件所选的报告，每份一行，列与 `nianbao corpus export --wide` 相同"
+    "（机关、年度、地区、机关标识、格式版本、文件及各单元格）；XLSX 另有这些报告的检查发现一页。",
+    responses={
+        200: {"content": {m.split(";")[0]: {"schema": _BINARY} for m in EXPORT_MEDIA.values()}},
+        **error_responses(400, 503),
+    },
+    response_class=Response,
+)
+async def corpus_export(
+    request: Request,
+    sel: Annotated[Selection, Depends(corpus_selection)],
+    format: Annotated[Literal["csv", "xlsx"], Query(description="导出格式")] = "csv",
+) -> Response:
+    import tempfile
+
+    from starlette.background import BackgroundTask
+
+    from nianbao.web.corpus import export_selection
+
+    state = _state(request)
+    fd, name = tempfile.mkstemp(prefix="nianbao-export-", suffix=f".{format}")
+    os.close(fd)
+    out = pathlib.Path(name)
+    try:
+        await run_in_threadpool(lambda: export_selection(state.corpus(), sel, format, out))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        out,
+        media_type=EXPORT_MEDIA[format],
+        filename=f"nianbao-corpus.{format}",
+        background=BackgroundTask(out.unlink, missing_ok=True),
+    )
+
+
+@router.get(
+    "/corpus/reports/{report_id}/years",
+    tags=["年报库"],
+    summary="同一机关各年度的报告及跨年度核对发现",
+    description="与该报告同一机关（年报库的机关标识相同：行政区划代码/机关，或名称）的全部报告，按年度排列，"
+    "每份附与上一年度报告核对得到的发现。",
+    responses=error_responses(400, 404, 503),
+)
+async def corpus_report_years(
+    request: Request,
+    report_id: Annotated[int, Path(ge=1, le=MAX_ID, description="报告编号", openapi_examples={"1": {"value": 1}})],
+) -> list[CorpusYear]:
+    from nianbao.web.corpus import agency_years
+
+    state = _state(request)
+    years = await run_in_threadpool(lambda: agency_years(state.corpus(), report_id))
+    return [
+        CorpusYear(
+            id=y.id,
+            year=y.year,
+            agency=y.agency,
+            current=y.current,
+            crossyear=[CorpusCrossFinding(**f.__dict__) for f in y.crossyear],
+        )
+        for y in years
+    ]
+
+
+@router.get(
+    "/corpus/reports/{report_id}/file",
+    tags=["年报库"],
+    summary="下载报告的原文件",
+    description="年报库入库时记录的原文件，仍在原处且未改动时提供下载；否则返回 404「原文件未保存」。",
+    responses={
+        200: {
+            "content": {
+                m.split(";")[0]: {"schema": _BINARY}
+                for m in sorted({*MEDIA_TYPES.values(), "application/octet-stream"})
+            }
+        },
+        **error_responses(400, 404, 503),
+    },
+    response_class=Response,
+)
+async def corpus_report_file(
+    request: Request,
+    report_id: Annotated[int, Path(ge=1, le=MAX_ID, description="报告编号", openapi_examples={"1": {"value": 1}})],
+) -> Response:
+    from nianbao.web.corpus import original
+
+    state = _state(request)
+    found = await run_in_threadpool(lambda: original(state.corpus(), report_id))
+    if found.path is None:
+        raise NianbaoError(E_NOT_FOUND, "原文件未保存")
+    return FileResponse(found.path, media_type=found.media_type, filename=found.name)
 
 
 @router.get(

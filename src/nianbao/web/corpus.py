@@ -4,22 +4,24 @@ migrations and an SQLite file that does not exist is not created."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, Literal, ParamSpec, TypeVar, cast
 
 from sqlalchemy import Engine, case, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from nianbao.corpus.db import fetch_report, findings, make_engine, reports
+from nianbao.corpus.db import SCOPE_CROSSYEAR, fetch_report, files, findings, make_engine, reports
 from nianbao.corpus.stats import By, Stats, compute
 from nianbao.errors import NianbaoError
 from nianbao.report import Finding, Location, Report
 from nianbao.web.errors import E_CORPUS, E_NOT_FOUND
+from nianbao.web.models import MEDIA_TYPES, Selection
 
 MAX_PAGE = 100
 
@@ -40,6 +42,8 @@ class Page:
     total: int
     items: list[Hit]
     years: list[int]  # every year in the corpus, for the search form
+    regions: list[str] = field(default_factory=list)  # provinces and prefectures (region paths)
+    templates: list[str] = field(default_factory=list)
 
 
 P = ParamSpec("P")
@@ -69,16 +73,8 @@ def _reading(fn: Callable[P, T]) -> Callable[P, T]:
     return wrapped
 
 
-@_reading
-def search(engine: Engine, agency: str | None, year: int | None, limit: int, offset: int) -> Page:
-    """Reports whose agency contains ``agency`` (as printed or normalised), of ``year``."""
-    where = []
-    if agency:
-        like = "%" + _LIKE_SPECIAL.sub(r"\\\g<0>", agency) + "%"
-        where.append(or_(reports.c.agency.like(like, escape="\\"), reports.c.agency_norm.like(like, escape="\\")))
-    if year is not None:
-        where.append(reports.c.year == year)
-    counts = (
+def _counts() -> Any:
+    return (
         select(
             findings.c.report_id,
             func.sum(case((findings.c.severity == "error", 1), else_=0)).label("errors"),
@@ -87,27 +83,170 @@ def search(engine: Engine, agency: str | None, year: int | None, limit: int, off
         .group_by(findings.c.report_id)
         .subquery()
     )
-    query = (
-        select(
-            reports.c.id,
-            reports.c.agency,
-            reports.c.year,
-            reports.c.template,
-            reports.c.region,
-            func.coalesce(counts.c.errors, 0),
-            func.coalesce(counts.c.warnings, 0),
-        )
+
+
+def _escape(text: str) -> str:
+    return _LIKE_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def _selected(sel: Selection) -> Any:
+    """The selection as a query of the listed columns, filtered and sorted (ties by id)."""
+    counts = _counts()
+    errors = func.coalesce(counts.c.errors, 0)
+    warnings = func.coalesce(counts.c.warnings, 0)
+    where: list[Any] = []
+    if sel.agency:
+        like = "%" + _escape(sel.agency) + "%"
+        where.append(or_(reports.c.agency.like(like, escape="\\"), reports.c.agency_norm.like(like, escape="\\")))
+    if sel.year is not None:
+        where.append(reports.c.year == sel.year)
+    if sel.region:
+        # a whole segment of the path: 河南省 selects 河南省/洛阳市/…, never 河南省直
+        prefix = sel.region.strip("/")
+        where.append(or_(reports.c.region == prefix, reports.c.region.like(_escape(prefix) + "/%", escape="\\")))
+    if sel.template:
+        where.append(reports.c.template == sel.template)
+    if sel.status == "errors":
+        where.append(errors > 0)
+    elif sel.status == "clean":
+        where.append(errors == 0)
+    columns = {
+        "agency": reports.c.agency,
+        "year": reports.c.year,
+        "template": reports.c.template,  # in the order of Hit's fields
+        "region": reports.c.region,
+        "errors": errors,
+        "warnings": warnings,
+    }
+    if sel.sort is None:
+        order = [reports.c.agency_norm.asc().nulls_last(), reports.c.year.desc().nulls_last()]
+    else:
+        key = columns[sel.sort]
+        order = [key.desc().nulls_last() if sel.desc else key.asc().nulls_last()]
+    return (
+        select(reports.c.id, *columns.values())
         .outerjoin(counts, counts.c.report_id == reports.c.id)
         .where(*where)
-        .order_by(reports.c.agency_norm, reports.c.year.desc(), reports.c.id)
-        .limit(min(limit, MAX_PAGE))
-        .offset(offset)
+        .order_by(*order, reports.c.id)
     )
+
+
+@_reading
+def search(engine: Engine, sel: Selection, limit: int, offset: int) -> Page:
+    """A page of the selection, its total, and the years, regions and templates to choose from."""
+    query = _selected(sel)
     with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(reports).where(*where)).scalar_one()
-        items = [Hit(*row) for row in conn.execute(query)]
+        total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+        items = [Hit(*row) for row in conn.execute(query.limit(min(limit, MAX_PAGE)).offset(offset))]
         years = [y for (y,) in conn.execute(select(reports.c.year).distinct().order_by(reports.c.year.desc())) if y]
-    return Page(total=int(total), items=items, years=years)
+        paths = [r for (r,) in conn.execute(select(reports.c.region).distinct()) if r]
+        kinds = [t for (t,) in conn.execute(select(reports.c.template).distinct().order_by(reports.c.template)) if t]
+    regions = sorted({"/".join(p.split("/")[:n]) for p in paths for n in (1, 2) if p.split("/")[:n]})
+    return Page(total=int(total), items=items, years=years, regions=regions, templates=kinds)
+
+
+def export_selection(engine: Engine, sel: Selection, fmt: Literal["csv", "xlsx"], out: Path) -> None:
+    """The selection as ``corpus export --wide`` writes the corpus: one row per report, the same
+    columns (every cell key of the corpus's templates); XLSX adds the selection's findings."""
+    from nianbao.corpus import export
+
+    ids = _selected(sel).with_only_columns(reports.c.id).order_by(None)
+    where = reports.c.id.in_(ids.scalar_subquery())
+
+    @_reading
+    def write() -> None:
+        with engine.connect() as conn:
+            cells = export.cell_columns(export.corpus_templates(conn))
+        main = export.Table("reports", "报告", (*export.REPORT_COLUMNS, *cells), export.wide_rows(engine, cells, where))
+        if fmt == "csv":
+            export.write_table("csv", out, main)
+        else:
+            found = export.Table("findings", "检查发现", export.FINDING_COLUMNS, export.finding_rows(engine, where))
+            export.write_workbook(out, [main, found])
+
+    write()
+
+
+@dataclass(frozen=True)
+class CrossFinding:
+    rule: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class YearLink:
+    """One report of the agency: its year, as it names itself, and its cross-year findings."""
+
+    id: int
+    year: int | None
+    agency: str | None
+    current: bool
+    crossyear: list[CrossFinding]
+
+
+@_reading
+def agency_years(engine: Engine, report_id: int) -> list[YearLink]:
+    """Every report of the same agency (the same ``agency_norm``, the registry's stable id), this
+    one included, by year, each with its findings made against the year before."""
+    with engine.connect() as conn:
+        row = conn.execute(select(reports.c.agency_norm).where(reports.c.id == report_id)).first()
+        if row is None:
+            raise NianbaoError(E_NOT_FOUND, f"年报库中没有编号为 {report_id} 的报告")
+        same = reports.c.id == report_id if row.agency_norm is None else reports.c.agency_norm == row.agency_norm
+        rows = conn.execute(
+            select(reports.c.id, reports.c.year, reports.c.agency)
+            .where(same)
+            .order_by(reports.c.year.asc().nulls_last(), reports.c.id)
+        ).all()
+        cross: dict[int, list[CrossFinding]] = {r.id: [] for r in rows}
+        for f in conn.execute(
+            select(findings.c.report_id, findings.c.rule, findings.c.severity, findings.c.message)
+            .where(findings.c.report_id.in_(list(cross)), findings.c.scope == SCOPE_CROSSYEAR)
+            .order_by(findings.c.id)
+        ):
+            cross[f.report_id].append(CrossFinding(f.rule, f.severity, f.message))
+    return [YearLink(r.id, r.year, r.agency, r.id == report_id, cross[r.id]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Original:
+    """The report's file where the corpus recorded it: ``path`` is None when it is no longer there
+    as it was ingested (gone, not a regular file, or changed since)."""
+
+    path: Path | None
+    name: str
+    media_type: str
+
+
+@_reading
+def original(engine: Engine, report_id: int) -> Original:
+    """Only the path the corpus recorded for this report's file is ever looked at, and it is
+    served only when it is a regular file with the size and SHA-256 recorded."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(files.c.path, files.c.size, files.c.sha256)
+            .join(reports, reports.c.file_id == files.c.id)
+            .where(reports.c.id == report_id)
+        ).first()
+    if row is None:
+        raise NianbaoError(E_NOT_FOUND, f"年报库中没有编号为 {report_id} 的报告")
+    path = Path(row.path)
+    media = MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    return Original(path if _same_file(path, row.size, row.sha256) else None, path.name, media)
+
+
+def _same_file(path: Path, size: int, sha256: str) -> bool:
+    try:
+        if not path.is_file() or path.stat().st_size != size:
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha256
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -9,6 +10,39 @@ from pydantic import BaseModel, Field
 from nianbao.report import Finding, Report
 
 RenderFormat = Literal["docx", "pdf", "html", "md"]
+
+Sort = Literal["agency", "year", "region", "template", "errors", "warnings"]
+Status = Literal["errors", "clean"]
+
+# the original files the corpus serves, by suffix (others as application/octet-stream)
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".wps": "application/vnd.ms-works",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".xls": "application/vnd.ms-excel",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".rtf": "application/rtf",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the researcher chose: the filters (agency text, year, region path prefix such as
+    河南省 or 河南省/洛阳市, template version, with or without errors) and the sort."""
+
+    agency: str | None = None
+    year: int | None = None
+    region: str | None = None
+    template: str | None = None
+    status: Status | None = None
+    sort: Sort | None = None
+    desc: bool = False
 
 
 class Summary(BaseModel):
@@ -113,6 +147,22 @@ class CorpusPage(BaseModel):
     total: int = Field(description="reports that match, in all pages")
     items: list[CorpusHit]
     years: list[int] = Field(description="every year in the corpus")
+    regions: list[str] = Field(description="the provinces and prefectures of the corpus, as region paths")
+    templates: list[str] = Field(description="the template versions of the corpus")
+
+
+class CorpusCrossFinding(BaseModel):
+    rule: str
+    severity: str
+    message: str
+
+
+class CorpusYear(BaseModel):
+    id: int
+    year: int | None
+    agency: str | None = Field(description="the agency as this year's report names it")
+    current: bool = Field(description="the report asked about")
+    crossyear: list[CorpusCrossFinding] = Field(description="findings against the year before")
 
 
 class CorpusReportOut(BaseModel):
