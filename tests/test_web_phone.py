@@ -205,7 +205,18 @@ def upload_two(page: Page) -> None:
     expect(page.locator("article.card.pending")).to_have_count(0)
 
 
-PAGES = ["upload", "upload-results", "form", "corpus", "corpus-report", "stats", "stats-by-year", "docs", "error-404"]
+PAGES = [
+    "upload",
+    "upload-results",
+    "form",
+    "corpus",
+    "corpus-filtered",
+    "corpus-report",
+    "stats",
+    "stats-by-year",
+    "docs",
+    "error-404",
+]
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -224,6 +235,17 @@ def test_page_fits_and_is_clean(server: Server, tab: tuple[Page, Watch], size: s
     elif name == "corpus":
         page.goto(base + "/corpus")
         expect(page.locator("#corpus-list tbody tr").first).to_be_visible()
+    elif name == "corpus-filtered":
+        # the filters and the sort are the query string: a header click, then Back, keeps the view
+        page.goto(base + "/corpus?year=2022&region=河南省/洛阳市&sort=errors&order=desc")
+        expect(page.locator("#corpus-list tbody tr")).to_have_count(2)
+        expect(page.locator("select[name=region]")).to_have_value("河南省/洛阳市")
+        page.locator("#corpus-list thead a", has_text="年度").click()
+        page.wait_for_url("**sort=year**")
+        page.go_back()
+        page.wait_for_url("**order=desc**")
+        expect(page.locator("select[name=year]")).to_have_value("2022")
+        expect(page.locator("#corpus-list tbody tr")).to_have_count(2)
     elif name == "corpus-report":
         page.goto(f"{base}/corpus/reports/{server.report_id}")
         expect(page.locator(".report-view")).to_be_visible()
