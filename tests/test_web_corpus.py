@@ -247,3 +247,19 @@ def test_corpus_page_keeps_the_selection_in_its_links(served: Served) -> None:
     assert c.get("/corpus", params={"status": "maybe", "sort": "colour", "year": "x"}).status_code == 200
     only_errors = c.get("/corpus", params={"status": "errors"}).text
     assert "只看有错误的</option>" in only_errors
+
+
+def test_export_parquet_of_a_selection(served: Served, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    r = served.client.get("/api/v1/corpus/export", params={"region": "黑龙江省", "format": "parquet"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/vnd.apache.parquet"
+    path = tmp_path / "selection.parquet"
+    path.write_bytes(r.content)
+    table = pq.read_table(path)
+    assert table.num_rows == 4 and "applications.new.total" in table.column_names
+    assert sorted(set(table.column("agency").to_pylist())) == [
+        "哈尔滨市阿城区工业信息科技局",
+        "阿城区工业信息科技局",
+        "黑龙江省哈尔滨市阿城区工业信息科技局",
+    ]

@@ -617,6 +617,7 @@ async def corpus_search(
 
 EXPORT_MEDIA = {
     "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -624,7 +625,7 @@ EXPORT_MEDIA = {
 @router.get(
     "/corpus/export",
     tags=["年报库"],
-    summary="导出当前检索结果（CSV、XLSX）",
+    summary="导出当前检索结果（CSV、XLSX、Parquet）",
     description="与检索相同的条件所选的报告，每份一行，列与 `nianbao corpus export --wide` 相同"
     "（机关、年度、地区、机关标识、格式版本、文件及各单元格）；XLSX 另有这些报告的检查发现一页。",
     responses={
@@ -636,7 +637,7 @@ EXPORT_MEDIA = {
 async def corpus_export(
     request: Request,
     sel: Annotated[Selection, Depends(corpus_selection)],
-    format: Annotated[Literal["csv", "xlsx"], Query(description="导出格式")] = "csv",
+    format: Annotated[Literal["csv", "xlsx", "parquet"], Query(description="导出格式")] = "csv",
 ) -> Response:
     import tempfile
 

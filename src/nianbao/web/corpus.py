@@ -145,7 +145,7 @@ def search(engine: Engine, sel: Selection, limit: int, offset: int) -> Page:
     return Page(total=int(total), items=items, years=years, regions=regions, templates=kinds)
 
 
-def export_selection(engine: Engine, sel: Selection, fmt: Literal["csv", "xlsx"], out: Path) -> None:
+def export_selection(engine: Engine, sel: Selection, fmt: Literal["csv", "xlsx", "parquet"], out: Path) -> None:
     """The selection as ``corpus export --wide`` writes the corpus: one row per report, the same
     columns (every cell key of the corpus's templates); XLSX adds the selection's findings."""
     from nianbao.corpus import export
@@ -158,8 +158,8 @@ def export_selection(engine: Engine, sel: Selection, fmt: Literal["csv", "xlsx"]
         with engine.connect() as conn:
             cells = export.cell_columns(export.corpus_templates(conn))
         main = export.Table("reports", "报告", (*export.REPORT_COLUMNS, *cells), export.wide_rows(engine, cells, where))
-        if fmt == "csv":
-            export.write_table("csv", out, main)
+        if fmt != "xlsx":
+            export.write_table(fmt, out, main)
         else:
             found = export.Table("findings", "检查发现", export.FINDING_COLUMNS, export.finding_rows(engine, where))
             export.write_workbook(out, [main, found])

@@ -116,7 +116,7 @@ async def corpus(
         key: f"/corpus?{_query(**filters, sort=key, order='desc' if sel.sort == key and not sel.desc else None)}"
         for key in SORT_LABELS
     }
-    exports = {fmt: f"/api/v1/corpus/export?{_query(**chosen, format=fmt)}" for fmt in ("csv", "xlsx")}
+    exports = {fmt: f"/api/v1/corpus/export?{_query(**chosen, format=fmt)}" for fmt in ("csv", "xlsx", "parquet")}
     return _page(
         request, "corpus.html", nav="corpus", page=page, sel=sel, offset=offset,
         prev_url=prev_url, next_url=next_url, sort_urls=sort_urls, sort_labels=SORT_LABELS, exports=exports,
