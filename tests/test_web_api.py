@@ -612,6 +612,10 @@ def test_corpus_stats(client: TestClient) -> None:
     assert g2019["received"] == pingtan.values["applications.new.total"]
     assert g2019["results_total"] == pingtan.values["applications.results_total.total"]
     assert [g["reports"] for g in got["groups"]] == [1, 4, 1]
+    # coverage stated: each sum names the agency-years it leaves out (their cell not read); small groups marked
+    assert g2019["left_out"] == {"received": 0, "carried_over": 0, "results_total": 0, "carried_forward": 0}
+    assert all(0 <= n <= g["reports"] for g in got["groups"] for n in g["left_out"].values())
+    assert [g["small"] for g in got["groups"]] == [True, True, True]
     assert {(r["rule"], r["reports"]) for r in got["rules"]} == {("struct.unreadable", 1), ("struct.agency", 1)}
     everything = client.get("/api/v1/corpus/stats").json()
     assert [(g["name"], g["reports"]) for g in everything["groups"]] == [("全部", 6)]

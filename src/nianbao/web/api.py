@@ -794,6 +794,13 @@ def stats_out(s: Stats) -> StatsOut:
                     label: sum(s.appeal(g, row, col) for row, _ in lay.appeal_groups)
                     for col, label in lay.appeal_result_columns()
                 },
+                left_out={
+                    "received": g.left_out(lay.received),
+                    "carried_over": g.left_out(lay.carried_over),
+                    "results_total": g.left_out(lay.results_total),
+                    "carried_forward": g.left_out(lay.carried_forward),
+                },
+                small=g.small,
             )
             for g in s.groups
         ],

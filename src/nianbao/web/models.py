@@ -175,7 +175,7 @@ class CorpusReportOut(BaseModel):
 
 class StatsGroup(BaseModel):
     name: str = Field(description="the year, region or agency; 全部 when not grouped")
-    reports: int
+    reports: int = Field(description="agency-years (one canonical report each)")
     reports_with_errors: int
     received: float = Field(description="applications received this year (table 三, row 一, total)")
     carried_over: float
@@ -189,6 +189,12 @@ class StatsGroup(BaseModel):
     appeal_results: dict[str, float] = Field(
         default_factory=dict, description="appeals of all kinds by result (table 四: 维持, 纠正, 其他结果, 尚未审结)"
     )
+    left_out: dict[str, int] = Field(
+        default_factory=dict,
+        description="for each figure above that is a sum (received, carried_over, results_total, carried_forward): "
+        "the agency-years whose cell was not read and is therefore not in it (never counted as 0)",
+    )
+    small: bool = Field(default=False, description="fewer than 5 agency-years: figures to read with care")
 
 
 class StatsRule(BaseModel):
