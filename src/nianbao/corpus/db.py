@@ -56,18 +56,18 @@ __all__ = ["SCOPE_CROSSYEAR", "SCOPE_REPORT"]
 
 # an autoincrementing 64-bit key; SQLite autoincrements only a column declared INTEGER
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+# named constraints, so that later migrations can alter them on SQLite too (batch mode); the
+# workspace's tables in the same database name theirs the same way
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 class Base(DeclarativeBase):
-    # named constraints, so that later migrations can alter them on SQLite too (batch mode)
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class FileRow(Base):

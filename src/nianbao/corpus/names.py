@@ -14,19 +14,16 @@ level changed. ``region`` is the place's region path, or the places as written.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from nianbao.registry import resolve
+from nianbao.registry import PARTY, clean, resolve
 
 _SUFFIXES = "特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|县|旗"
 # a place name's characters: none of the level suffixes, nor of the words that end an office's name
 _PLACE_CHAR = r"[^\W_省市区县旗州盟局委办院厅部会处队所]"
 # a place: 2–8 such characters, then its level; or a one-character county (沛县)
 _UNIT = re.compile(rf"{_PLACE_CHAR}{{2,8}}?(?:{_SUFFIXES})|{_PLACE_CHAR}县")
-_PARTY = re.compile(r"^(?:中国共产党|中共)")
 _TRAILING_ALIAS = re.compile(r"\([^()]*\)$")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -38,15 +35,11 @@ class Agency:
     region: str | None
 
 
-def _clean(name: str) -> str:
-    return _SPACE.sub("", unicodedata.normalize("NFKC", name))
-
-
 def _units(text: str) -> list[str]:
     """The places at the front of a name (after a party prefix), highest first:
     哈尔滨市阿城区工信局 → [哈尔滨市, 阿城区]."""
     out: list[str] = []
-    party = _PARTY.match(text)
+    party = PARTY.match(text)
     pos = party.end() if party else 0
     while m := _UNIT.match(text, pos):
         out.append(m.group(0))
@@ -58,7 +51,7 @@ def region(name: str | None) -> str | None:
     """The region path of the place a name names (the registry's), else its places as written."""
     if not name:
         return None
-    return resolve(name).region_path or "".join(_units(_clean(name))) or None
+    return resolve(name).region_path or "".join(_units(clean(name))) or None
 
 
 def normalize(name: str | None) -> str | None:
@@ -68,11 +61,11 @@ def normalize(name: str | None) -> str | None:
     entry = resolve(name)
     if entry.code is not None:
         return entry.agency_id
-    text = _clean(name)
+    text = clean(name)
     text = _TRAILING_ALIAS.sub("", text) or text
     units = _units(text)
     if units:
-        party = _PARTY.match(text)
+        party = PARTY.match(text)
         head = party.group(0) if party else ""
         rest = text[len(head) + sum(len(u) for u in units) :]
         text = head + units[-1] + rest

@@ -16,7 +16,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 
 from nianbao.corpus.db import findings, values
-from nianbao.dataset import KNOWN, CellState
+from nianbao.dataset import CellState, number_of
 from nianbao.dataset.aggregate import SMALL, Share
 from nianbao.numbering import BRACKETED_CN
 from nianbao.template import Template, available, load
@@ -211,12 +211,8 @@ def compute(engine: Engine, by: By | None = None) -> Stats:
 
 def _known(state: CellState | None) -> float | None:
     """A cell's number when it was read (or left blank: 0); None when it was not."""
-    if state is None:
-        return None
-    value, status = state
-    if status not in KNOWN or (value is None and status != "blank"):
-        return None
-    return float(value or 0)
+    number = None if state is None else number_of(state)
+    return None if number is None else float(number)
 
 
 def _add(g: Group, cells: dict[str, CellState], lay: Layout) -> None:

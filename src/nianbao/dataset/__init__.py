@@ -28,6 +28,7 @@ __all__ = [
     "measure_readings",
     "measure_values",
     "measures",
+    "number_of",
     "variable_readings",
     "variable_values",
     "variables",
@@ -170,16 +171,25 @@ def cell_states(report: Report) -> dict[str, CellState]:
     return out
 
 
+def number_of(state: CellState) -> Number | None:
+    """A cell's number when it is certain (read, read by OCR with enough confidence, or left blank:
+    0); None when it is not."""
+    value, status = state
+    if status not in KNOWN or (value is None and status != "blank"):
+        return None
+    return value or 0
+
+
 def _sum(cells: Mapping[str, CellState], keys: tuple[str, ...]) -> tuple[Number | None, list[str]]:
     """The sum of the cells, and the cells whose number is not certain (then the sum is None)."""
     unread = []
     total: Number = 0
     for key in keys:
-        value, status = cells.get(key, (None, "missing"))
-        if status not in KNOWN or (value is None and status != "blank"):
+        number = number_of(cells.get(key, (None, "missing")))
+        if number is None:
             unread.append(key)
         else:
-            total += value or 0
+            total += number
     return (None if unread else total), unread
 
 

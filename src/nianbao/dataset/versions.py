@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nianbao.dataset import KNOWN
+from nianbao.dataset import number_of
 from nianbao.report import Number, Report
 
 RULE = "读出的单元格最多者为准；相同时取发布日期最新者（再相同时取文件SHA-256较小者）"
@@ -28,9 +28,7 @@ def cells_read(report: Report) -> int:
     return sum(
         1
         for key, value in report.values.items()
-        if (p := report.provenance.get(key)) is not None
-        and p.status in KNOWN
-        and (value is not None or p.status == "blank")
+        if (p := report.provenance.get(key)) is not None and number_of((value, p.status)) is not None
     )
 
 

@@ -22,7 +22,7 @@ from nianbao.registry.divisions import Division, divisions, source_version
 
 __all__ = ["AgencyEntry", "UnitType", "resolve", "source_version", "unit_types"]
 
-_PARTY = re.compile(r"^(?:中国共产党|中共)")
+PARTY = re.compile(r"^(?:中国共产党|中共)")  # a party organ's prefix, before its places
 _TRAILING_ALIAS = re.compile(r"[(（][^()（）]*[)）]$")
 _SPACE = re.compile(r"\s+")
 
@@ -102,7 +102,7 @@ def resolve(name: str) -> AgencyEntry:
     """The agency a report's name denotes (see the module's doc)."""
     text = clean(name)
     text = _TRAILING_ALIAS.sub("", text) or text
-    party = _PARTY.match(text)
+    party = PARTY.match(text)
     head = party.group(0) if party else ""
     options, end = _places(text[len(head) :])
     office = head + text[len(head) + end :]

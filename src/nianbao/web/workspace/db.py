@@ -24,17 +24,9 @@ from sqlalchemy import (
     Text,
 )
 
-# an autoincrementing 64-bit key; SQLite autoincrements only a column declared INTEGER
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from nianbao.corpus.db import NAMING_CONVENTION, BigId
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 users = Table(
     "ws_users",
