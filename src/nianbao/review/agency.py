@@ -102,19 +102,28 @@ def _write_xlsx(path: Path, preamble: list[tuple[str, str]], own: list[Finding])
     return path
 
 
-def _write_docx(path: Path, title: str, preamble: list[tuple[str, str]], own: list[Finding]) -> Path:
-    """A page to send: the title, who and what was checked and when, then the table of faults."""
+def titled_document(
+    title: str, preamble: list[tuple[str, str]], *, body_pt: float = 11, landscape: bool = False
+) -> docx.document.Document:
+    """A reviewer's Word page up to its table: A4 (portrait, or landscape for wide tables), the body
+    font, the title centred and bold, then the preamble as 「标签：值」 lines."""
+    from docx.enum.section import WD_ORIENT
+
     doc = docx.Document()
     normal = doc.styles["Normal"]
     normal.font.name = fonts().body
-    normal.font.size = Pt(11)
+    normal.font.size = Pt(body_pt)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), fonts().body)
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.left_margin = section.right_margin = Cm(2.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
     doc.core_properties.title = title
     doc.core_properties.author = "nianbao"
-
     head = doc.add_paragraph()
     head.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = head.add_run(title)
@@ -124,6 +133,12 @@ def _write_docx(path: Path, title: str, preamble: list[tuple[str, str]], own: li
         p.paragraph_format.space_after = Pt(2)
         p.add_run(f"{label}：").bold = True
         p.add_run(value)
+    return doc
+
+
+def _write_docx(path: Path, title: str, preamble: list[tuple[str, str]], own: list[Finding]) -> Path:
+    """A page to send: the title, who and what was checked and when, then the table of faults."""
+    doc = titled_document(title, preamble)
     if own:
         _findings_table(doc, _rows(own))
         note = doc.add_paragraph().add_run(NOTE)

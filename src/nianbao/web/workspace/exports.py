@@ -136,43 +136,18 @@ def summary(engine: Engine, batch_id: int, fmt: str) -> tuple[str, bytes]:
 
 
 def _summary_docx(name: str, headers: tuple[str, ...], rows: list[tuple[object, ...]], items: list[Reviewed]) -> bytes:
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
 
-    from nianbao.render.style import fonts
+    from nianbao.review.agency import titled_document
 
     keep = [i for i, h in enumerate(headers) if h not in ("推算单元格", "无法读取单元格", "模板")]
-    doc = docx.Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = fonts().body
-    normal.font.size = Pt(10)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), fonts().body)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.0)
-    title = f"{name} 审核汇总"
-    doc.core_properties.title = title
-    doc.core_properties.author = "nianbao"
-    head = doc.add_paragraph()
-    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = head.add_run(title)
-    run.bold, run.font.size = True, Pt(15)
     by_status = {zh: sum(i.status == s for i in items) for s, zh in STATUS_ZH.items()}
     facts = [
         ("日期", date.today().isoformat()),
         ("报告", f"共 {len(items)} 份：" + "，".join(f"{zh} {n}" for zh, n in by_status.items())),
         ("说明", "错误、警告不含审核中已排除的问题；读取问题是 nianbao 未能读出的内容，不是报送机关的问题。"),
     ]
-    for label, value in facts:
-        p = doc.add_paragraph()
-        p.paragraph_format.space_after = Pt(2)
-        p.add_run(f"{label}：").bold = True
-        p.add_run(value)
+    doc = titled_document(f"{name} 审核汇总", facts, body_pt=10, landscape=True)
     table = doc.add_table(rows=1, cols=len(keep))
     table.style = "Table Grid"
     header = table.rows[0]
