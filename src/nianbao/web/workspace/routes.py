@@ -210,6 +210,14 @@ def _check_csrf(request: Request, user: Actor, given: str | None) -> None:
         raise WorkspaceError(E_CSRF, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
 
 
+def _check_page_csrf(request: Request, user: Actor, given: str | None) -> None:
+    """A form's CSRF token, refused as a page (403) rather than as JSON."""
+    try:
+        _check_csrf(request, user, given)
+    except NianbaoError as e:
+        raise PageError(e.code, e.reason, 403) from None
+
+
 def _with_cookies(response: Response, request: Request, user: Actor | None) -> Response:
     if user is not None and user.new_csrf_cookie:
         response.set_cookie(
@@ -395,10 +403,7 @@ async def create_batch(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     user = await actor(request)
-    try:
-        _check_csrf(request, user, csrf)
-    except NianbaoError as e:
-        raise PageError(e.code, e.reason, 403) from None
+    _check_page_csrf(request, user, csrf)
     ws = workspace_of(request)
     batch_id = await _run(service.create_batch, ws.engine(), name, user.name)
     chosen = [f for f in files or [] if f.filename]
@@ -484,10 +489,7 @@ async def add_files(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     user = await actor(request)
-    try:
-        _check_csrf(request, user, csrf)
-    except NianbaoError as e:
-        raise PageError(e.code, e.reason, 403) from None
+    _check_page_csrf(request, user, csrf)
     await _run(service.batch_info, workspace_of(request).engine(), batch_id)
     chosen = [f for f in files or [] if f.filename]
     if chosen:
@@ -521,10 +523,7 @@ async def report_page(request: Request, batch_id: Id, report_id: Id) -> Response
 
 
 async def _form_action(request: Request, user: Actor, csrf: str) -> None:
-    try:
-        _check_csrf(request, user, csrf)
-    except NianbaoError as e:
-        raise PageError(e.code, e.reason, 403) from None
+    _check_page_csrf(request, user, csrf)
 
 
 def _report_url(batch_id: int, report_id: int) -> str:
