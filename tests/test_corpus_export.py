@@ -165,3 +165,11 @@ def test_sqlite_and_postgresql_export_the_same_bytes(exp: Expected, tmp_path: Pa
             outputs[kind] = [f.read_bytes() for f in files]
             engine.dispose()
     assert outputs["sqlite"] == outputs["postgresql"]
+
+
+def test_a_count_that_is_not_whole_is_exported_as_printed_not_truncated() -> None:
+    from nianbao.corpus.export import typed
+
+    assert typed(3.0, "int") == 3 and isinstance(typed(3.0, "int"), int)
+    assert typed(1.5, "int") == 1.5
+    assert typed(None, "int") is None and typed(2.25, "float") == 2.25

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
 from nianbao.corpus.db import files, findings, reports, values
-from nianbao.corpus.export import Column, Table, write_table, write_workbook
+from nianbao.corpus.export import Column, Table, typed, write_table, write_workbook
 from nianbao.dataset import KNOWN, CellState, codebook, measure_readings, measures, variable_readings, variables
 from nianbao.dataset.package import Field, Resource
 from nianbao.dataset.package import write as write_package
@@ -226,12 +226,6 @@ def _batches(items: list[AgencyYear]) -> Iterator[list[AgencyYear]]:
         yield items[i : i + BATCH]
 
 
-def _typed(value: float | None, kind: str) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if kind == "int" and float(value).is_integer() else float(value)
-
-
 def wide_rows(engine: Engine, items: list[AgencyYear]) -> Iterator[dict[str, Any]]:
     """One row per agency-year: who and where, quality, then the variables and measures."""
     kinds = {c.name: c.kind for c in _variable_columns()}
@@ -259,7 +253,7 @@ def wide_rows(engine: Engine, items: list[AgencyYear]) -> Iterator[dict[str, Any
                     "cells_missing": sum(1 for r in rows if r.status == "missing"),
                     **counts[a.chosen.id],
                 }
-                row.update({name: _typed(r.value, kinds[name]) for name, r in readings.items()})
+                row.update({name: typed(r.value, kinds[name]) for name, r in readings.items()})
                 yield row
 
 

@@ -142,10 +142,12 @@ def _cell_rank(order: dict[str, int], cell: Any) -> tuple[int, str]:
     return (order.get(cell.key, len(order)), cell.key)
 
 
-def _typed(v: float | None, kind: str) -> int | float | None:
-    if v is None:
+def typed(value: float | None, kind: str) -> int | float | None:
+    """A stored number as its column's type: a count as an int — unless it is not whole (a count
+    printed as 1.5 stays 1.5, never truncated)."""
+    if value is None:
         return None
-    return int(v) if kind == "int" else float(v)
+    return int(value) if kind == "int" and float(value).is_integer() else float(value)
 
 
 def wide_rows(
@@ -160,7 +162,7 @@ def wide_rows(
                 row.update(dict.fromkeys(kinds))
                 for cell in cells[r.id]:
                     if cell.key in kinds:
-                        row[cell.key] = _typed(cell.value, kinds[cell.key])
+                        row[cell.key] = typed(cell.value, kinds[cell.key])
                 yield row
 
 
@@ -176,7 +178,7 @@ def long_rows(engine: Engine, templates: list[Template]) -> Iterator[dict[str, A
                         **head,
                         "key": cell.key,
                         "label": columns[cell.key].label if cell.key in columns else cell.key,
-                        "value": _typed(cell.value, columns[cell.key].kind if cell.key in columns else "float"),
+                        "value": typed(cell.value, columns[cell.key].kind if cell.key in columns else "float"),
                         "status": cell.status,
                         "raw": cell.raw,
                         "basis": cell.basis,
