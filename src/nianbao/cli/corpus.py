@@ -149,7 +149,10 @@ def cmd_copies(args: argparse.Namespace) -> int:
     except NianbaoError as e:
         print_error(e)
         return 2
-    print(f"内容雷同：{pairs} 对报告（已在两份报告上各记一条 corpus.copied）", file=sys.stderr)
+    if pairs:
+        print(f"内容雷同：{pairs} 对报告（已在雷同的报告上各记一条 corpus.copied）", file=sys.stderr)
+    else:
+        print("内容雷同：未发现不同机关之间正文雷同的报告", file=sys.stderr)
     return 0
 
 
