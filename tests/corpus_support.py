@@ -144,8 +144,8 @@ def dump(engine: Engine) -> dict[str, Any]:
             out[sha]["report"] = row
             out[sha]["values"] = {}
             out[sha]["findings"] = []
-        for v in conn.execute(select(db.values)).mappings():
-            out[sha_of_report[v["report_id"]]]["values"][v["key"]] = (v["value"], v["status"], v["raw"], v["loc"])
+        for report_id, cells in db.fetch_cells(conn, [i for i in sha_of_report if i is not None]).items():
+            out[sha_of_report[report_id]]["values"] = {c.key: (c.value, c.status, c.raw, c.loc) for c in cells}
         for f in conn.execute(select(db.findings)).mappings():
             loc = repr(sorted(f["loc"].items()))
             item = (f["scope"], f["rule"], f["severity"], f["message"], tuple(f["keys"]), loc)

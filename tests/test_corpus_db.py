@@ -4,12 +4,13 @@ agency names normalised and their regions read."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import JSON, Boolean, Double, Integer, String, Text, column, insert, inspect, select, table
 
 from nianbao.corpus import db
 from nianbao.corpus.agencies import link, normalize, region
@@ -19,6 +20,22 @@ from nianbao.web.workspace.db import metadata as workspace
 from tests.corpus_support import KINDS, database
 
 MODELS = [db.Base.metadata, workspace]  # the corpus's tables and the web workspace's (revision 0004)
+# the table of a row per cell that revisions 0001–0004 kept (0005 folds it into ``cells``)
+OLD_VALUES = table(
+    "values",
+    column("report_id", Integer),
+    column("key", String),
+    column("value", Double),
+    column("status", String),
+    column("raw", Text),
+    column("loc", JSON(none_as_null=True)),
+    column("note", Text),
+    column("candidates", JSON(none_as_null=True)),
+    column("candidates_complete", Boolean),
+    column("basis", String),
+    column("basis_source", Text),
+    column("confidence", Double),
+)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -27,11 +44,12 @@ def test_migrations_make_the_models_schema_on_open(kind: str, tmp_path: Path) ->
         engine = db.open_db(url)
         db.open_db(url).dispose()  # a second open finds it at head and does nothing
         with engine.connect() as conn:
-            assert current(conn) == head() == "0004"
+            assert current(conn) == head() == "0005"
             diff = compare_metadata(MigrationContext.configure(conn), MODELS)  # type: ignore[arg-type]  # a list works
             assert diff == []
         names = set(inspect(engine).get_table_names())
-        assert {"files", "reports", "values", "findings", "alembic_version"} <= names
+        assert {"files", "reports", "cells", "findings", "alembic_version"} <= names
+        assert "values" not in names
         engine.dispose()
 
 
@@ -60,27 +78,99 @@ def test_a_database_of_0001_keeps_its_cells_through_0002_and_back(kind: str, tmp
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
             conn.execute(
-                insert(db.values).values(
+                insert(OLD_VALUES).values(
                     report_id=report_id, key="applications.new.total", value=3, status="ok", raw="3", loc={"line": 4}
                 )
             )
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0004"
+            assert current(conn) == head()
             (cell,) = db.fetch_report(conn, report_id).cells
         assert cell == ("applications.new.total", 3, "ok", "3", {"line": 4}, None, None, None, None, None, None)
         assert link(engine) == 1
         with engine.begin() as conn:
             command.downgrade(config(conn), "0001")
             assert [c["name"] for c in inspect(conn).get_columns("values")][-1] == "loc"
-            assert conn.execute(select(db.values.c.value, db.values.c.raw)).one() == (3, "3")
+            assert conn.execute(select(OLD_VALUES.c.value, OLD_VALUES.c.raw)).one() == (3, "3")
         engine.dispose()
         engine = db.open_db(url)
         with engine.connect() as conn:
-            assert current(conn) == "0004"
+            assert current(conn) == head()
             diff = compare_metadata(MigrationContext.configure(conn), MODELS)  # type: ignore[arg-type]  # a list works
             assert diff == []
+        engine.dispose()
+
+
+OLD_CELLS: list[dict[str, Any]] = [
+    {"key": "applications.new.total", "value": 3.0, "status": "ok", "raw": "3", "loc": {"line": 4}, "basis": "printed"},
+    {
+        "key": "applications.results.granted",
+        "value": None,
+        "status": "unreadable",
+        "raw": "1 2",
+        "loc": {"line": 9, "page": 2},
+        "note": "一串数字",
+        "candidates": [{"applications.results.granted": 12}, {"applications.results.granted": 1}],
+        "candidates_complete": True,
+        "confidence": 0.5,
+    },
+    {"key": "fees.amount", "value": 1.5, "status": "ok", "raw": "1.5", "basis": "adjacent_year", "basis_source": "x"},
+]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_cells_stored_as_rows_before_0005_are_one_object_after_and_rows_again_on_downgrade(
+    kind: str, tmp_path: Path
+) -> None:
+    """Issue 16: 0005 folds a report's rows of ``values`` into one ``cells`` object — every field
+    kept, the report marked fixable when a cell has its complete candidates — and back."""
+    from nianbao.corpus.history import has_open_cells
+
+    with database(kind, tmp_path) as url:
+        engine = db.make_engine(url)
+        with engine.begin() as conn:
+            command.upgrade(config(conn), "0004")
+            ids = []
+            for n in range(2):
+                file_id = conn.execute(
+                    insert(db.files).values(
+                        sha256=str(n) * 64, path=f"{n}.txt", format="text", size=1, status="ok", ingested_at=db.now()
+                    )
+                ).inserted_primary_key[0]  # type: ignore[index]
+                ids.append(
+                    conn.execute(
+                        insert(db.reports).values(
+                            file_id=file_id, agency="某某局", year=2022 + n, template="2021", sections=[], linked=True
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                )
+            fields = [name for name in OLD_VALUES.c.keys() if name != "report_id"]  # noqa: SIM118  # names, not columns
+            rows = [{"report_id": ids[0], **{f: c.get(f) for f in fields}} for c in OLD_CELLS]
+            conn.execute(insert(OLD_VALUES), [*rows, {**rows[0], "report_id": ids[1]}])
+        engine.dispose()
+        engine = db.open_db(url)
+        with engine.connect() as conn:
+            got = {c.key: c for c in db.fetch_report(conn, ids[0]).cells}
+            fixable: dict[int, bool] = {r[0]: r[1] for r in conn.execute(select(db.reports.c.id, has_open_cells()))}
+            raw = conn.execute(select(db.cells.c.data).where(db.cells.c.report_id == ids[1])).scalar_one()
+        assert fixable == {ids[0]: True, ids[1]: False}
+        for c in OLD_CELLS:
+            assert got[str(c["key"])]._asdict() == {name: c.get(name) for name in got[str(c["key"])]._fields}
+        # counts as integers, empty fields left out
+        assert raw == {
+            "applications.new.total": {"value": 3, "status": "ok", "raw": "3", "loc": {"line": 4}, "basis": "printed"}
+        }
+        with engine.begin() as conn:
+            command.downgrade(config(conn), "0004")
+            back = conn.execute(select(OLD_VALUES).where(OLD_VALUES.c.report_id == ids[0])).mappings().all()
+        assert sorted(({k: v for k, v in r.items() if k != "report_id"} for r in back), key=lambda r: r["key"]) == [
+            {name: c.get(name) for name in fields} for c in OLD_CELLS
+        ]
+        engine.dispose()
+        engine = db.open_db(url)
+        with engine.connect() as conn:
+            assert {c.key for c in db.fetch_report(conn, ids[0]).cells} == {c["key"] for c in OLD_CELLS}
         engine.dispose()
 
 
@@ -142,7 +232,7 @@ def test_findings_keep_their_scope_and_where(tmp_path: Path) -> None:
 
 
 def test_the_database_keeps_every_key_of_a_cells_provenance() -> None:
-    from nianbao.corpus.worker import PROVENANCE_FIELDS, Cell
+    from nianbao.corpus.cells import PROVENANCE_FIELDS, Cell, decode, encode, fixable
     from nianbao.report import Provenance
 
     assert set(PROVENANCE_FIELDS) == set(Provenance.model_fields)
@@ -157,4 +247,10 @@ def test_the_database_keeps_every_key_of_a_cells_provenance() -> None:
         basis_source="s",
         candidates_complete=True,
     )
-    assert Cell.of("k", None, prov).provenance() == prov
+    cell = Cell.of("k", None, prov)
+    assert cell.provenance() == prov
+    # through the stored JSON and back, every field the same; a cell without them keeps none
+    plain = Cell.of("m", 4, Provenance(raw="4", status="ok", loc={}, basis="printed"))
+    assert decode(encode([cell, plain])) == [cell, plain]
+    assert encode([plain]) == '{"m":{"value":4,"status":"ok","raw":"4","basis":"printed"}}'
+    assert fixable([cell]) and not fixable([plain])

@@ -30,11 +30,11 @@ from sqlalchemy import select
 from nianbao.checks import RULES, check_report
 from nianbao.corpus import agencies, db
 from nianbao.corpus.agencies import normalize
+from nianbao.corpus.cells import Cell
 from nianbao.corpus.export import export
 from nianbao.corpus.history import store_fix
 from nianbao.corpus.ingest import run
 from nianbao.corpus.progress import Progress
-from nianbao.corpus.worker import Cell
 from nianbao.extract.history import with_history
 from nianbao.pipeline import parse_file
 from nianbao.report import Report
@@ -139,14 +139,11 @@ def expected(parsed: dict[str, Report]) -> dict[str, Report]:
 def content(engine: Any) -> dict[str, Any]:
     """The whole database by content (corpus_support.dump), with every column of every cell."""
     out = dump(engine)
-    query = (
-        select(db.files.c.sha256, *(db.values.c[f] for f in Cell._fields))
-        .join(db.reports, db.reports.c.id == db.values.c.report_id)
-        .join(db.files, db.files.c.id == db.reports.c.file_id)
-    )
+    query = select(db.reports.c.id, db.files.c.sha256).join(db.files, db.files.c.id == db.reports.c.file_id)
     with engine.connect() as conn:
-        for r in conn.execute(query):
-            out[r.sha256].setdefault("cells", {})[r.key] = Cell(*r[1:])
+        sha_of_report = {r.id: r.sha256 for r in conn.execute(query)}
+        for report_id, cells in db.fetch_cells(conn, list(sha_of_report)).items():
+            out[sha_of_report[report_id]]["cells"] = {c.key: c for c in cells}
     return out
 
 

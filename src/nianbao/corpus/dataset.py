@@ -26,9 +26,9 @@ from typing import Any, Literal
 from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import Connection
 
-from nianbao.corpus.db import files, findings, reports, values
+from nianbao.corpus.db import fetch_cells, files, findings, reports
 from nianbao.corpus.export import Column, Table, typed, write_table, write_workbook
-from nianbao.dataset import KNOWN, CellState, codebook, measure_readings, measures, variable_readings, variables
+from nianbao.dataset import CellState, codebook, measure_readings, measures, number_of, variable_readings, variables
 from nianbao.dataset.package import Field, Resource
 from nianbao.dataset.package import write as write_package
 from nianbao.dataset.versions import RULE, Candidate, canonical
@@ -82,19 +82,6 @@ def _entry(name: str) -> AgencyEntry:
 
 
 def _stored(conn: Connection) -> list[Stored]:
-    read = (
-        select(values.c.report_id, func.count().label("n"))
-        .where(values.c.status.in_(sorted(KNOWN)))
-        .where((values.c.value.is_not(None)) | (values.c.status == "blank"))
-        .group_by(values.c.report_id)
-        .subquery()
-    )
-    blank = (
-        select(values.c.report_id, func.count().label("n"))
-        .where(values.c.status == "blank")
-        .group_by(values.c.report_id)
-        .subquery()
-    )
     rows = conn.execute(
         select(
             reports.c.id,
@@ -106,15 +93,20 @@ def _stored(conn: Connection) -> list[Stored]:
             files.c.sha256,
             files.c.format,
             files.c.ingested_at,
-            func.coalesce(read.c.n, 0),
-            func.coalesce(blank.c.n, 0),
         )
         .join(files, files.c.id == reports.c.file_id)
-        .outerjoin(read, read.c.report_id == reports.c.id)
-        .outerjoin(blank, blank.c.report_id == reports.c.id)
         .order_by(reports.c.id)
-    )
-    return [Stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], str(r[8]), int(r[9]), int(r[10])) for r in rows]
+    ).all()
+    out: list[Stored] = []
+    for i in range(0, len(rows), BATCH):
+        batch = rows[i : i + BATCH]
+        cells = fetch_cells(conn, [r[0] for r in batch])
+        for r in batch:
+            states = [(c.value, c.status) for c in cells[r[0]]]
+            read = sum(1 for s in states if number_of(s) is not None)
+            blank = sum(1 for _, status in states if status == "blank")
+            out.append(Stored(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], str(r[8]), read, blank))
+    return out
 
 
 def agency_years(engine: Engine) -> tuple[list[AgencyYear], Manifest]:
@@ -192,18 +184,6 @@ def _ids(a: AgencyYear) -> dict[str, Any]:
     }
 
 
-def _cells(conn: Connection, ids: list[int]) -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = {i: [] for i in ids}
-    rows = conn.execute(
-        select(values.c.report_id, values.c.key, values.c.value, values.c.status, values.c.raw, values.c.basis)
-        .where(values.c.report_id.in_(ids))
-        .order_by(values.c.report_id)
-    )
-    for row in rows:
-        out[row.report_id].append(row)
-    return out
-
-
 def _counts(conn: Connection, ids: list[int]) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {i: {"errors": 0, "warnings": 0, "reading_gaps": 0} for i in ids}
     rows = conn.execute(
@@ -232,7 +212,7 @@ def wide_rows(engine: Engine, items: list[AgencyYear]) -> Iterator[dict[str, Any
     with engine.connect() as conn:
         for batch in _batches(items):
             ids = [a.chosen.id for a in batch]
-            cells, counts = _cells(conn, ids), _counts(conn, ids)
+            cells, counts = fetch_cells(conn, ids), _counts(conn, ids)
             for a in batch:
                 rows = cells[a.chosen.id]
                 states: dict[str, CellState] = {r.key: (r.value, r.status) for r in rows}
@@ -275,7 +255,7 @@ def long_rows(engine: Engine, items: list[AgencyYear]) -> Iterator[dict[str, Any
     describe = {v: load(v).describe for v in available()}
     with engine.connect() as conn:
         for batch in _batches(items):
-            cells = _cells(conn, [a.chosen.id for a in batch])
+            cells = fetch_cells(conn, [a.chosen.id for a in batch])
             for a in batch:
                 label = describe.get(a.chosen.template or "")
                 for r in cells[a.chosen.id]:
@@ -338,7 +318,7 @@ def version_rows(engine: Engine, items: list[AgencyYear]) -> Iterator[dict[str, 
     several = [a for a in items if len(a.versions) > 1]
     with engine.connect() as conn:
         for a in several:
-            cells = _cells(conn, [v.id for v in a.versions])
+            cells = fetch_cells(conn, [v.id for v in a.versions])
             chosen = {r.key: r.value for r in cells[a.chosen.id]}
             for v in a.versions:
                 mine = {r.key: r.value for r in cells[v.id]}

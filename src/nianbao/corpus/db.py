@@ -1,5 +1,6 @@
-"""The corpus database: SQLAlchemy 2 models of the four tables, the engine for a URL, and the
-two translations between a parsed Report and its rows (store and load).
+"""The corpus database: SQLAlchemy 2 models of the four tables (files, reports, cells, findings),
+the engine for a URL, and the two translations between a parsed Report and its rows (store and
+load).
 
 The schema is created and upgraded only by the Alembic migrations in ``migrations/``, applied
 when a database is opened; the models here must match them (a test compares the two).
@@ -17,7 +18,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
-    Double,
     Engine,
     ForeignKey,
     Integer,
@@ -37,12 +37,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from nianbao.corpus import DEFAULT_URL as DEFAULT_URL  # re-exported: the URL every corpus function defaults to
+from nianbao.corpus.cells import Cell, decode, fixable, stored_object
 from nianbao.corpus.worker import (
     FINDING_FIELDS,
     REPORT_FIELDS,
     SCOPE_CROSSYEAR,
     SCOPE_REPORT,
-    Cell,
     Parsed,
     StoredReport,
     finding_rows,
@@ -105,32 +105,20 @@ class ReportRow(Base):
     linked: Mapped[bool] = mapped_column(Boolean, index=True)
 
 
-class ValueRow(Base):
-    """One cell of one report: the number (None when not read), its status and printed text, and
-    the rest of its provenance — why it is not ok (``note``), the readings a run of digits allows
-    (``candidates``, kept so that another year's report can still choose among them), how the
-    value was fixed (``basis``, and for ``adjacent_year`` the other report, ``basis_source``).
-    Keyed by (report, cell key) and, on SQLite, stored in that key's order (WITHOUT ROWID): the
-    table is its own index, which keeps the database small (200 rows a report; the columns
-    besides the value are NULL for nearly all of them).
-    """
+class CellsRow(Base):
+    """Every cell of one report, in one JSON object (``nianbao.corpus.cells``: cell key → its
+    number and provenance — why it is not ok, the readings a run of digits allows, kept so that
+    another year's report can still choose among them, how the value was fixed). ``fixable``
+    says whether another year may fix one of them (``cells.fixable``), for the linking to find
+    such reports without reading their cells."""
 
-    __tablename__ = "values"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __tablename__ = "cells"
 
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[float | None] = mapped_column(Double)
-    status: Mapped[str] = mapped_column(String(16))
-    raw: Mapped[str | None] = mapped_column(Text)
-    loc: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
-    # SQL NULL, not JSON null, for the cells without: 4 bytes less on each of most rows
-    candidates: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
-    candidates_complete: Mapped[bool | None] = mapped_column(Boolean)
-    basis: Mapped[str | None] = mapped_column(String(16))
-    basis_source: Mapped[str | None] = mapped_column(Text)
-    confidence: Mapped[float | None] = mapped_column(Double)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fixable: Mapped[bool] = mapped_column(Boolean)
 
 
 class FindingRow(Base):
@@ -152,7 +140,7 @@ class FindingRow(Base):
 
 files = cast(Table, FileRow.__table__)
 reports = cast(Table, ReportRow.__table__)
-values = cast(Table, ValueRow.__table__)
+cells = cast(Table, CellsRow.__table__)
 findings = cast(Table, FindingRow.__table__)
 
 
@@ -254,7 +242,7 @@ class Writer:
 
         self._file = sql(files, FILE_FIELDS, " RETURNING id")
         self._report = sql(reports, ("file_id", *REPORT_FIELDS), " RETURNING id")
-        self._cell = sql(values, ("report_id", *Cell._fields))
+        self._cell = sql(cells, ("report_id", "data", "fixable"))
         self._finding = sql(findings, ("report_id", *FINDING_FIELDS))
         self._link = f"UPDATE reports SET previous_id = {mark}, linked = {mark} WHERE id = {mark}"
         self._cells: list[tuple[Any, ...]] = []
@@ -278,7 +266,7 @@ class Writer:
     def report(self, file_id: int, parsed: Parsed) -> int:
         """The report's row at once (its id is wanted); its cells and findings at ``flush``."""
         report_id = int(self.conn.exec_driver_sql(self._report, (file_id, *parsed.report)).scalar_one())
-        self._cells.extend((report_id, *c) for c in parsed.cells)
+        self._cells.append((report_id, parsed.cells, parsed.fixable))
         self.findings(report_id, parsed.findings)
         return report_id
 
@@ -302,6 +290,23 @@ class Writer:
 FILE_FIELDS = ("sha256", "path", "format", "size", "status", "error_code", "error", "ingested_at")
 
 
+def fetch_cells(conn: Connection, report_ids: list[int]) -> dict[int, list[Cell]]:
+    """The cells of each report in the order stored (the template's; by key for cells carried
+    over from the rows of revisions before 0005), for reading many reports at once."""
+    out: dict[int, list[Cell]] = {i: [] for i in report_ids}
+    query = select(cells.c.report_id, cells.c.data).where(cells.c.report_id.in_(report_ids))
+    for report_id, data in conn.execute(query):
+        out[report_id] = decode(data)
+    return out
+
+
+def store_cells(conn: Connection, report_id: int, stored: list[Cell]) -> None:
+    """A report's cells written again (its cells fixed by another year)."""
+    conn.execute(
+        update(cells).where(cells.c.report_id == report_id).values(data=stored_object(stored), fixable=fixable(stored))
+    )
+
+
 def delete_file(conn: Connection, sha256: str) -> None:
     """Forget a file (``--force``): its report, cells and findings go with it (cascade), and the
     other reports of its agency are marked for linking again."""
@@ -321,9 +326,9 @@ def fetch_report(conn: Connection, report_id: int) -> StoredReport:
         .join(files, files.c.id == reports.c.file_id)
         .where(reports.c.id == report_id)
     ).one()
-    rows = conn.execute(select(*(values.c[f] for f in Cell._fields)).where(values.c.report_id == report_id)).all()
+    data = conn.execute(select(cells.c.data).where(cells.c.report_id == report_id)).scalar()
     order = cell_order(r.template)
-    cells = sorted((Cell(*c) for c in rows), key=lambda c: (order.get(c.key, len(order)), c.key))
+    stored = sorted(decode(data), key=lambda c: (order.get(c.key, len(order)), c.key))
     return StoredReport(
         path=r.path,
         sha256=r.sha256,
@@ -335,5 +340,5 @@ def fetch_report(conn: Connection, report_id: int) -> StoredReport:
         template=r.template,
         published=r.published,
         sections=list(r.sections or []),
-        cells=cells,
+        cells=stored,
     )

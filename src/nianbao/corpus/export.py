@@ -22,7 +22,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from nianbao.corpus.db import cell_order, files, findings, reports, values
+from nianbao.corpus.cells import Cell
+from nianbao.corpus.db import cell_order, fetch_cells, files, findings, reports
 from nianbao.errors import E_DATA, E_IO, NianbaoError
 from nianbao.template import Template, available, load
 
@@ -121,23 +122,16 @@ def _report_cols() -> list[Any]:
     return [files.c[c.name] if c.name in ("path", "sha256") else reports.c[c.name] for c in REPORT_COLUMNS]
 
 
-def _cells(conn: Connection, batch: list[Any]) -> dict[int, list[Any]]:
+def _cells(conn: Connection, batch: list[Any]) -> dict[int, list[Cell]]:
     """The cells of a batch of reports, each report's in its template's order."""
-    rows = conn.execute(
-        select(values.c.report_id, values.c.key, values.c.value, values.c.status, values.c.raw, values.c.basis).where(
-            values.c.report_id.in_([r.id for r in batch])
-        )
-    )
-    out: dict[int, list[Any]] = {r.id: [] for r in batch}
-    for row in rows:
-        out[row.report_id].append(row)
+    out = fetch_cells(conn, [r.id for r in batch])
     for r in batch:
         order = cell_order(r.template)
         out[r.id].sort(key=partial(_cell_rank, order))
     return out
 
 
-def _cell_rank(order: dict[str, int], cell: Any) -> tuple[int, str]:
+def _cell_rank(order: dict[str, int], cell: Cell) -> tuple[int, str]:
     """A cell's place in its template's order; cells the template does not have come last."""
     return (order.get(cell.key, len(order)), cell.key)
 

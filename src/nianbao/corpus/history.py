@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.engine import Connection
 
-from nianbao.corpus.db import SCOPE_REPORT, findings, insert_findings, reports, values
-from nianbao.corpus.worker import Cell, StoredReport
+from nianbao.corpus.cells import Cell
+from nianbao.corpus.db import SCOPE_REPORT, cells, findings, insert_findings, reports, store_cells
+from nianbao.corpus.worker import StoredReport
 from nianbao.extract.history import with_history
 from nianbao.report import Finding, Report
 
@@ -39,15 +40,7 @@ def has_open_cells() -> ColumnElement[bool]:
     """For a query of ``reports``: whether the report has a cell that another year may fix —
     unreadable, with every reading that fits its table (a cell without them is never filled
     from another year)."""
-    return (
-        select(values.c.report_id)
-        .where(
-            values.c.report_id == reports.c.id,
-            values.c.status == "unreadable",
-            values.c.candidates_complete.is_(True),
-        )
-        .exists()
-    )
+    return select(cells.c.report_id).where(cells.c.report_id == reports.c.id, cells.c.fixable.is_(True)).exists()
 
 
 def neighbours(year: int | None, first: dict[int, int]) -> list[int]:
@@ -83,13 +76,13 @@ def fix_years(stored: dict[int, StoredReport], targets: Iterable[int], first: di
         keys = set(_fixed_keys(before, after))
         if not keys:
             continue
-        cells = [
+        refixed = [
             Cell.of(c.key, after.values[c.key], after.provenance[c.key]) for c in stored[rid].cells if c.key in keys
         ]
-        by_key = {c.key: c for c in cells}
+        by_key = {c.key: c for c in refixed}
         updated = replace(stored[rid], cells=[by_key.get(c.key, c) for c in stored[rid].cells])
         removed, added = _own_findings(before, after)
-        out[rid] = Fix(updated, cells, removed, added)
+        out[rid] = Fix(updated, refixed, removed, added)
     return out
 
 
@@ -128,10 +121,7 @@ def _take(found: list[Finding], wanted: Counter[tuple[str, str, str, tuple[str, 
 
 def store_fix(conn: Connection, report_id: int, fix: Fix) -> None:
     """The fixed cells and the report's changed own findings, in the caller's transaction."""
-    for cell in fix.cells:
-        row = cell.row()
-        key = row.pop("key")
-        conn.execute(update(values).where(values.c.report_id == report_id, values.c.key == key).values(row))
+    store_cells(conn, report_id, fix.report.cells)
     if fix.removed:
         stored = conn.execute(
             select(findings.c.id, findings.c.rule, findings.c.severity, findings.c.message, findings.c["keys"])

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, func, select
 
-from nianbao.corpus.db import findings, values
+from nianbao.corpus.db import fetch_cells, findings
 from nianbao.dataset import CellState, number_of
 from nianbao.dataset.aggregate import SMALL, Share
 from nianbao.numbering import BRACKETED_CN
@@ -162,7 +162,7 @@ def compute(engine: Engine, by: By | None = None) -> Stats:
     lay = layout()
     keys = [lay.received, lay.carried_over, lay.results_total, lay.carried_forward, *lay.outcomes]
     keys += [f"{lay.appeals}.{r}.{c}" for r, _ in lay.appeal_groups for c, _ in lay.appeal_columns]
-    keys = list(dict.fromkeys(keys))
+    wanted = set(keys)
     items, _ = agency_years(engine)
     names: dict[str, str] = {}  # agency id → the name its first agency-year is written with
     group_of: dict[int, str] = {}
@@ -181,16 +181,9 @@ def compute(engine: Engine, by: By | None = None) -> Stats:
     with engine.connect() as conn:
         for i in range(0, len(ids), CHUNK):
             chunk = ids[i : i + CHUNK]
-            cells: dict[int, dict[str, CellState]] = defaultdict(dict)
-            rows = conn.execute(
-                select(values.c.report_id, values.c.key, values.c.value, values.c.status)
-                .where(values.c.report_id.in_(chunk))
-                .where(values.c.key.in_(keys))
-            )
-            for report_id, key, value, status in rows:
-                cells[report_id][key] = (value, status)
-            for report_id in chunk:
-                _add(groups.setdefault(group_of[report_id], Group(group_of[report_id])), cells[report_id], lay)
+            for report_id, stored in fetch_cells(conn, chunk).items():
+                states = {c.key: (c.value, c.status) for c in stored if c.key in wanted}
+                _add(groups.setdefault(group_of[report_id], Group(group_of[report_id])), states, lay)
             erring = conn.execute(
                 select(findings.c.report_id)
                 .where(findings.c.report_id.in_(chunk))
@@ -290,13 +283,31 @@ def overview_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
     granted, how many agency-years' 总计 was not read (left out of the sums), and those with errors;
     a group under SMALL agency-years is marked."""
     lay = stats.layout
-    head = [BY_ZH.get(stats.by or "", "范围"), "机关年度数", "新收申请", "上年结转", "办理总计",
-            "予以公开", "部分公开", "结转下年", "总计未读出", "有错误的"]
+    head = [
+        BY_ZH.get(stats.by or "", "范围"),
+        "机关年度数",
+        "新收申请",
+        "上年结转",
+        "办理总计",
+        "予以公开",
+        "部分公开",
+        "结转下年",
+        "总计未读出",
+        "有错误的",
+    ]
     rows = [
-        [f"{g.name}（不足{SMALL}个）" if g.small else g.name, _n(g.reports), _n(g.get(lay.received)),
-         _n(g.get(lay.carried_over)), _n(g.get(lay.results_total)), _pct(stats.granted_share(g)),
-         _pct(stats.partial_share(g)), _n(g.get(lay.carried_forward)), _n(g.left_out(lay.results_total)),
-         _n(g.errors)]
+        [
+            f"{g.name}（不足{SMALL}个）" if g.small else g.name,
+            _n(g.reports),
+            _n(g.get(lay.received)),
+            _n(g.get(lay.carried_over)),
+            _n(g.get(lay.results_total)),
+            _pct(stats.granted_share(g)),
+            _pct(stats.partial_share(g)),
+            _n(g.get(lay.carried_forward)),
+            _n(g.left_out(lay.results_total)),
+            _n(g.errors),
+        ]
         for g in stats.groups
     ]
     return head, rows
@@ -308,9 +319,7 @@ def outcome_rows(stats: Stats) -> tuple[list[str], list[list[str]]]:
     rows = []
     for g in stats.groups:
         total = g.get(stats.layout.results_total)
-        rows.append([g.name] + [
-            f"{_n(v)}（{_pct(v / total if total else None)}）" for v in stats.outcomes(g).values()
-        ])
+        rows.append([g.name] + [f"{_n(v)}（{_pct(v / total if total else None)}）" for v in stats.outcomes(g).values()])
     return head, rows
 
 

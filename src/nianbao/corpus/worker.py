@@ -13,12 +13,13 @@ import resource
 import zlib
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any
 
+from nianbao.corpus.cells import Cell, decode, encode, fixable
 from nianbao.corpus.names import agency
 from nianbao.errors import E_NOT_REPORT, NianbaoError
 from nianbao.readers.limits import Limits
-from nianbao.report import Finding, Provenance, Report, Section, Source
+from nianbao.report import Finding, Report, Section, Source
 
 # not in errors.py: a failure of ours (a bug or a crash), not of the file; recorded all the same
 E_INTERNAL = "E_INTERNAL"
@@ -95,48 +96,6 @@ def _checks(report: Report) -> list[Finding]:
 
 def _peak_kb() -> int:
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-
-
-class Cell(NamedTuple):
-    """One cell as the database holds it: the number and its whole provenance, so that a report
-    read back can be fixed again by another year (candidates) and says how each value was got."""
-
-    key: str
-    value: float | None
-    status: str
-    raw: str | None
-    loc: dict[str, Any] | None
-    note: str | None = None
-    candidates: list[dict[str, int | float]] | None = None
-    candidates_complete: bool | None = None
-    basis: str | None = None
-    basis_source: str | None = None
-    confidence: float | None = None
-
-    @classmethod
-    def of(cls, key: str, value: int | float | None, prov: Provenance | None) -> Cell:
-        """The cell of a parsed report (a value without provenance counts as read, or missing)."""
-        if prov is None:
-            return cls(key, value, "missing" if value is None else "ok", None, None)
-        stored = {name: getattr(prov, name) for name in PROVENANCE_FIELDS}
-        # empty as SQL NULL: most cells have neither
-        return cls(key, value, **{**stored, "loc": prov.loc or None, "candidates": prov.candidates or None})
-
-    def provenance(self) -> Provenance:
-        """The cell's Provenance, as ``Provenance.model_construct`` builds it with every field given,
-        without its per-field look-ups (as extract._provenance does; a report has 200 cells)."""
-        p = Provenance.__new__(Provenance)
-        fields = {name: getattr(self, name) for name in PROVENANCE_FIELDS}
-        fields["loc"] = self.loc or {}
-        object.__setattr__(p, "__dict__", fields)
-        object.__setattr__(p, "__pydantic_fields_set__", set(PROVENANCE_FIELDS))
-        object.__setattr__(p, "__pydantic_extra__", None)
-        object.__setattr__(p, "__pydantic_private__", None)
-        return p
-
-    def row(self) -> dict[str, Any]:
-        """The columns of the ``values`` table (without the report's id)."""
-        return self._asdict()
 
 
 @dataclass(frozen=True)
@@ -260,39 +219,24 @@ class Parsed:
     it will read back from the database, packed (``stored``)."""
 
     report: tuple[Any, ...]  # REPORT_FIELDS
-    cells: list[tuple[Any, ...]]  # Cell._fields, in the template's order
+    cells: str  # the cells' JSON text (cells.encode), in the template's order
     findings: list[tuple[Any, ...]]  # FINDING_FIELDS, scope report
     norm: str | None  # the agency's key (names.normalize)
     year: int | None
-    open: bool  # a cell that another year may fix (history.has_open_cells)
+    fixable: bool  # a cell that another year may fix (cells.fixable)
     stored: bytes = b""  # the StoredReport packed (made only when asked)
 
 
 def parsed_of(source: Source, report: Report, found: list[Finding], stored: bool = True) -> Parsed:
     """The rows of a checked report and, with ``stored``, the report as the database gives it
-    back (db.fetch_report): values as doubles, JSON decoded again, cells in template order."""
+    back (db.fetch_report): JSON decoded again, cells in template order."""
     who = agency(report.agency)
     norm, region = (who.norm, who.region) if who else (None, None)
     order = cell_order(report.template)
     keys = sorted(report.values, key=lambda k: (order.get(k, len(order)), k))
-    cells: list[tuple[Any, ...]] = []
-    unreadable = False
-    for key in keys:
-        c = Cell.of(key, report.values[key], report.provenance.get(key))
-        unreadable = unreadable or (c.status == "unreadable" and c.candidates_complete is True)
-        cells.append(
-            (
-                c.key,
-                c.value,
-                c.status,
-                c.raw,
-                None if c.loc is None else json.dumps(c.loc),
-                c.note,
-                None if c.candidates is None else json.dumps(c.candidates),
-                *c[7:],
-            )
-        )
-    sections = json.dumps([s.model_dump(mode="json") for s in report.sections])
+    cells = [Cell.of(key, report.values[key], report.provenance.get(key)) for key in keys]
+    encoded = encode(cells)
+    sections = json.dumps([s.model_dump(mode="json") for s in report.sections], ensure_ascii=False)
     # nothing to link without an agency and a year
     row = (
         report.title,
@@ -307,14 +251,13 @@ def parsed_of(source: Source, report: Report, found: list[Finding], stored: bool
     )
     blob = b""
     if stored:
-        blob = pack(_as_stored(source, report, cells, sections))
-    return Parsed(row, cells, finding_rows(found, SCOPE_REPORT), norm, report.year, unreadable, blob)
+        blob = pack(_as_stored(source, report, encoded, sections))
+    return Parsed(row, encoded, finding_rows(found, SCOPE_REPORT), norm, report.year, fixable(cells), blob)
 
 
-def _as_stored(source: Source, report: Report, cells: list[tuple[Any, ...]], sections: str) -> StoredReport:
-    """The StoredReport that db.fetch_report will read of these rows."""
-    # each JSON text decoded as the database's reader decodes it, all in one call
-    decoded = json.loads("[" + ",".join(f"[{c[4] or 'null'},{c[6] or 'null'}]" for c in cells) + "]")
+def _as_stored(source: Source, report: Report, cells: str, sections: str) -> StoredReport:
+    """The StoredReport that db.fetch_report will read of these rows (their JSON decoded as the
+    database's reader decodes it)."""
     return StoredReport(
         path=source.path,
         sha256=source.sha256,
@@ -326,10 +269,7 @@ def _as_stored(source: Source, report: Report, cells: list[tuple[Any, ...]], sec
         template=report.template,
         published=report.published,
         sections=json.loads(sections),
-        cells=[
-            Cell(c[0], None if c[1] is None else float(c[1]), c[2], c[3], loc, c[5], cand, *c[7:])
-            for c, (loc, cand) in zip(cells, decoded, strict=True)
-        ],
+        cells=decode(cells),
     )
 
 
@@ -349,8 +289,3 @@ def cell_order(template: str | None) -> dict[str, int]:
     if template not in available():
         return {}
     return {k: i for i, k in enumerate(load(template).cell_keys())}
-
-
-# the provenance a cell keeps in the database: every key of the contract's Provenance, by the
-# same names (tests/test_corpus_db.py pins that none is left out)
-PROVENANCE_FIELDS = Cell._fields[2:]
