@@ -8,6 +8,7 @@ agency, a year, a known template and the prose of the sections that have no tabl
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from nianbao.errors import E_DATA, NianbaoError
 from nianbao.render.layout import numbered
@@ -69,32 +70,61 @@ def required_sections(template: Template) -> list[int]:
     return [s.no for s in template.sections if s.no not in with_table]
 
 
-def validate_report(report: Report) -> Template:
-    """Check a report is complete and well-typed for rendering; its template, or E_DATA."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing that keeps a report from being drawn, named for a person and by its field."""
+
+    field: str  # template, agency, year, sections.N (a section's number) or values.KEY (a cell)
+    message: str  # Chinese; a cell named by its labels and its key: 表三“…”行“…”列（KEY）
+    key: str | None = None  # the cell's key, for values.KEY
+
+
+YEARS = (2000, 2100)  # the years a report is drawn for
+
+
+def problems(report: Report) -> list[Problem]:
+    """Everything that keeps ``report`` from being drawn: a known template, an agency, a year in
+    YEARS, every cell a number of its column's kind and no unknown cell, each section once, and
+    the prose of the sections that have no table. The one list the renderers refuse with and the
+    web's form asks for."""
     if report.template not in available():
-        raise NianbaoError(E_DATA, f"未知的模板版本“{report.template}”（可用：{'、'.join(available())}）")
+        return [Problem("template", f"未知的模板版本“{report.template}”（可用：{'、'.join(available())}）")]
     template = load(report.template)
-    problems: list[str] = []
+    out: list[Problem] = []
     if not (report.agency or "").strip():
-        problems.append("缺少机关名称（agency）")
+        out.append(Problem("agency", "缺少机关名称（agency）"))
+    low, high = YEARS
     if report.year is None:
-        problems.append("缺少年度（year）")
-    elif not 2000 <= report.year <= 2100:
-        problems.append(f"年度（year）“{report.year}”不在2000—2100之间")
-    problems += unknown_keys(template, list(report.values))
+        out.append(Problem("year", "缺少年度（year）"))
+    elif not low <= report.year <= high:
+        out.append(Problem("year", f"年度（year）“{report.year}”不在{low}—{high}之间"))
+    known = set(template.cell_keys())
+    for key in report.values:
+        if key not in known:
+            out.append(Problem(f"values.{key}", f"未知的单元格“{key}”（{template.name}中没有这一项）", key))
     for key in template.cell_keys():
         if report.values.get(key) is None:
-            problems.append(f"缺少{field_name(template, key)}的值")
+            out.append(Problem(f"values.{key}", f"缺少{field_name(template, key)}的值", key))
             continue
         _, why = coerce(template, key, report.values[key])
         if why:
-            problems.append(why)
+            out.append(Problem(f"values.{key}", why, key))
     numbers = [s.no for s in report.sections]
     for no in sorted({n for n in numbers if numbers.count(n) > 1}):
-        problems.append(f"章节{numbered(no, template.sections[no - 1].title)}出现了不止一次")
+        title = numbered(no, template.sections[no - 1].title)
+        out.append(Problem(f"sections.{no}", f"章节{title}出现了不止一次"))
     texts = {s.no: s.text.strip() for s in report.sections}
     for no in required_sections(template):
         if not texts.get(no):
-            problems.append(f"缺少必需的章节“{numbered(no, template.sections[no - 1].title)}”的内容")
-    raise_if(problems)
-    return template
+            title = numbered(no, template.sections[no - 1].title)
+            out.append(Problem(f"sections.{no}", f"缺少必需的章节“{title}”的内容"))
+    return out
+
+
+def validate_report(report: Report) -> Template:
+    """Check a report is complete and well-typed for rendering; its template, or E_DATA."""
+    found = problems(report)
+    if found and found[0].field == "template":
+        raise NianbaoError(E_DATA, found[0].message)
+    raise_if([p.message for p in found])
+    return load(str(report.template))

@@ -201,57 +201,16 @@ def _draft_report(data: bytes, suffix: str) -> Report:
     return report
 
 
-RENDER_YEARS = (2000, 2100)  # the years a report is drawn for (as render.validate allows)
-
-
 def render_problems(report: Report) -> list[RenderProblem]:
-    """What ``/render`` refuses in a report made from data, each named: the live check of the form
-    shows this list (``required``) and the download refuses with it, so the two always agree. An
-    agency, a year in 2000–2100, every cell a number of its column's kind (cells left out are 0),
-    each section once, and the prose of the sections that have no table (render.validate checks
-    the same again before drawing)."""
-    from nianbao.render.layout import numbered
-    from nianbao.render.validate import coerce, required_sections
-    from nianbao.template import available, load
+    """What ``/render`` refuses in a report made from data, each named (``render.validate.problems``,
+    the list the renderers refuse with): the live check of the form shows it (``required``) and
+    the download refuses with it, so the two always agree. Beside its cell a message needs no key."""
+    from nianbao.render.validate import problems
 
-    if report.template not in available():
-        message = f"未知的模板版本“{report.template}”（可用：{'、'.join(available())}）"
-        return [RenderProblem(field="template", message=message)]
-    template = load(report.template)
-    out: list[RenderProblem] = []
-    if not (report.agency or "").strip():
-        out.append(RenderProblem(field="agency", message="缺少机关名称（agency）"))
-    low, high = RENDER_YEARS
-    if report.year is None:
-        out.append(RenderProblem(field="year", message="缺少年度（year）"))
-    elif not low <= report.year <= high:
-        out.append(RenderProblem(field="year", message=f"年度（year）“{report.year}”不在{low}—{high}之间"))
-    known = set(template.cell_keys())
-    for key in report.values:
-        if key not in known:
-            out.append(
-                RenderProblem(
-                    field=f"values.{key}", key=key, message=f"未知的单元格“{key}”（{template.name}中没有这一项）"
-                )
-            )
-    for key in template.cell_keys():
-        value = report.values.get(key)
-        if value is None:
-            out.append(RenderProblem(field=f"values.{key}", key=key, message=f"缺少{template.describe(key)}的值"))
-            continue
-        _, why = coerce(template, key, value)
-        if why:
-            out.append(RenderProblem(field=f"values.{key}", key=key, message=why.replace(f"（{key}）", "")))
-    numbers = [s.no for s in report.sections]
-    for no in sorted({n for n in numbers if numbers.count(n) > 1}):
-        title = numbered(no, template.sections[no - 1].title)
-        out.append(RenderProblem(field=f"sections.{no}", message=f"章节{title}出现了不止一次"))
-    texts = {s.no: s.text.strip() for s in report.sections}
-    for no in required_sections(template):
-        if not texts.get(no):
-            title = numbered(no, template.sections[no - 1].title)
-            out.append(RenderProblem(field=f"sections.{no}", message=f"缺少必需的章节“{title}”的内容"))
-    return out
+    return [
+        RenderProblem(field=p.field, key=p.key, message=p.message.replace(f"（{p.key}）", "") if p.key else p.message)
+        for p in problems(report)
+    ]
 
 
 def _usable(data: dict[str, Any]) -> tuple[dict[str, Any], list[RenderProblem]]:
