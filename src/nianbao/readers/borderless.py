@@ -74,12 +74,15 @@ class Word:
 
 
 def words_of(line: Line, index: int) -> list[Word]:
-    """A line cut into words at gaps wider than ``settings.WORD_GAP`` ems."""
+    """A line cut into words at gaps wider than ``settings.WORD_GAP`` ems, and numbers at any gap
+    wider than ``settings.DIGIT_GAP`` ems between two digits: the digits of one number stand
+    shoulder to shoulder, and the numbers of narrow columns side by side come closer than a word's
+    gap (「1833 5837」 is two cells)."""
     out: list[Word] = []
-    gap = settings.WORD_GAP
     glyphs: list[Glyph] = []
     prev: Glyph | None = None
     for g in line.glyphs:
+        gap = settings.DIGIT_GAP if prev is not None and prev.text.isdigit() and g.text.isdigit() else settings.WORD_GAP
         if prev is not None and g.x0 - prev.x1 <= gap * min(g.height, prev.height):
             glyphs.append(g)
         else:
@@ -140,13 +143,14 @@ def _overlap(a: Word, b: Word) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1
 
 
-def _wrapped(ws: Sequence[Word], left: float, em: float) -> bool:
+def _wrapped(ws: Sequence[Word], left: float, right: float, em: float) -> bool:
     """A line of labels that goes on below (or a line that goes on from above): one of its labels
-    reaches the word to its right, or the first value column, as a line a cell's width wrapped does."""
+    reaches the label to its right, or the right edge of the labels' column (``right``: the
+    furthest any label of the table's rows reaches), as a line a cell's width wrapped does."""
     for w in ws:
         if w.x1 > left:
             continue
-        edge = min((x.x0 for x in ws if x.x0 >= w.x1), default=left)
+        edge = min((x.x0 for x in ws if x.x0 >= w.x1 and x.x1 <= left), default=right)
         if w.x1 >= edge - settings.WRAP_SLACK * em:
             return True
     return False
@@ -206,6 +210,51 @@ def find_tables(lines: Sequence[Line], page: int) -> list[Found]:
     return found
 
 
+def _label_column_edge(lines: Sequence[Sequence[Word]], left: float, em: float) -> float:
+    """The right edge of the labels' column: where the labels of several lines end, as a cell's
+    width wraps them; the first value column when no two lines end at the same place (a label
+    that is merely the longest says nothing of the column's width)."""
+    ends = [max(w.x1 for w in ws if w.x1 <= left) for ws in lines if any(w.x1 <= left for w in ws)]
+    if not ends:
+        return left
+    edge = max(ends)
+    reached = sum(1 for x in ends if x >= edge - settings.EDGE_SLACK * em)
+    return edge if reached >= 2 else left
+
+
+def _label_edges(words: Sequence[Word], em: float) -> list[float]:
+    """The left edges that several label words start at (a label and its wrapped lines, or the
+    labels of several rows): the columns of labels."""
+    starts = sorted(w.x0 for w in words)
+    edges: list[list[float]] = []
+    for x in starts:
+        if edges and x - edges[-1][-1] <= settings.EDGE_SLACK * em:
+            edges[-1].append(x)
+        else:
+            edges.append([x])
+    return [min(xs) for xs in edges if len(xs) >= 2]
+
+
+def _split_at_edges(words: Sequence[Word], em: float) -> list[Word]:
+    """Label words cut where a gap stands at a column of labels' left edge. A group label printed
+    in a narrow column (「（三）不予公开」 wrapped as 「（三」「）不」「予公开」) stands closer to the row
+    labels beside it than a word's gap: read as one word, its lines and theirs would be interleaved."""
+    edges = _label_edges(words, em)
+    if not edges:
+        return list(words)
+    out: list[Word] = []
+    for w in words:
+        start = 0
+        for k in range(1, len(w.glyphs)):
+            prev, g = w.glyphs[k - 1], w.glyphs[k]
+            gap = g.x0 - prev.x1
+            if gap >= settings.EDGE_GAP * em and any(abs(g.x0 - e) <= settings.EDGE_SLACK * em for e in edges):
+                out.append(Word(w.glyphs[start:k], w.line))
+                start = k
+        out.append(w if start == 0 else Word(w.glyphs[start:], w.line))
+    return out
+
+
 def _em(line: Line) -> float:
     return min(g.height for g in line.glyphs)
 
@@ -224,17 +273,22 @@ def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], p
     first, last = anchors[0], anchors[-1]
     # the lines around the rows of numbers that hold nothing but labels belong to the table
     lo, hi = first, last
+    right = _label_column_edge([words[i] for i in range(first, last + 1)], left, em)
     while lo > 0 and _label_only(words[lo - 1], left) and _gap(lines, lo - 1, lo) <= settings.LABEL_LINE_GAP * em \
-            and _wrapped(words[lo - 1], left, em):
+            and _wrapped(words[lo - 1], left, right, em):
         lo -= 1
+    # below: the lines a label goes on in, when the last line holding labels (the row's numbers
+    # may stand on a line of their own, beside its label's middle) reaches the column's edge
     while hi + 1 < len(lines) and _label_only(words[hi + 1], left) and \
-            _gap(lines, hi, hi + 1) <= settings.LABEL_LINE_GAP * em and _wrapped(words[hi], left, em):
+            _gap(lines, hi, hi + 1) <= settings.LABEL_LINE_GAP * em and \
+            _wrapped(next((words[j] for j in range(hi, lo - 1, -1) if any(w.x1 <= left for w in words[j])), []),
+                     left, right, em):
         hi += 1
     heads = _header_lines(lines, words, lo, columns, em)
     taken = set(range(lo - len(heads), hi + 1))
     if any(not _label_only(words[i], left) for i in taken - set(anchors) - set(heads)):
         return None  # prose or numbers out of the columns between the rows: not a table
-    labels = [w for i in taken - set(heads) for w in words[i] if w.x1 <= left]
+    labels = _split_at_edges([w for i in taken - set(heads) for w in words[i] if w.x1 <= left], em)
     if any(w.x1 > left and not w.is_number for i in anchors for w in words[i]):
         return None
     centres = {i: (lines[i].bbox[1] + lines[i].bbox[3]) / 2 for i in anchors}

@@ -36,6 +36,9 @@ CHROME_MIN_SHARE = 0.5  # repeated on at least this share of the pages (and on t
 # Tables without ruling lines, rebuilt from word positions (readers/borderless.py), in ems of the
 # line's glyph height.
 WORD_GAP = 0.5  # a gap wider than this splits a line into words (a table's cells)
+DIGIT_GAP = 0.15  # a wider gap between two digits splits them into two numbers
+EDGE_GAP = 0.3  # a narrower gap splits a label where other labels' column begins
+EDGE_SLACK = 0.5  # the left edges of one column of labels are this close
 LABEL_LINE_GAP = 1.0  # lines of one wrapped label are closer than this to each other
 WRAP_SLACK = 1.5  # a wrapped line reaches its column's right edge, give or take this
 ROW_SPAN_SLACK = 0.5  # a label covers a row when the row's numbers lie within its lines, give or take this
