@@ -57,8 +57,10 @@ def child(corpus: str, workers: int, url: str) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF)
     summary = run([corpus], url, workers=workers, progress=Progress(sys.stderr, live=False, interval=30))
     own = resource.getrusage(resource.RUSAGE_SELF)
-    # the workers, once ended and reaped (the pool joins them when the run closes it)
+    # the workers, once ended and reaped: children of this process, or of multiprocessing's
+    # forkserver (the pool forks them from it)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers_cpu = children.ru_utime + children.ru_stime + forkserver_cpu()
     print(
         json.dumps(
             {
@@ -67,13 +69,30 @@ def child(corpus: str, workers: int, url: str) -> None:
                 "ingested": summary.ingested,
                 "failed": summary.failed,
                 "parent_cpu": own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime,
-                "workers_cpu": children.ru_utime + children.ru_stime,
+                "workers_cpu": workers_cpu,
                 "parent_peak_mb": own.ru_maxrss / 1024,
                 "worker_peak_mb": summary.worker_peak_kb / 1024,
                 "db_bytes": db_size(url),
             }
         )
     )
+
+
+def forkserver_cpu() -> float:
+    """CPU seconds of multiprocessing's forkserver and of the children it reaped (from /proc:
+    its utime, stime, cutime, cstime); 0 when there is none."""
+    from multiprocessing import forkserver
+
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid is None:
+        return 0.0
+    for _ in range(50):  # the server reaps a child when told it ended: wait until none is left
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if not children.exists() or not children.read_text().strip():
+            break
+        time.sleep(0.1)
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def db_size(url: str) -> int:

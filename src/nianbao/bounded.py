@@ -129,6 +129,8 @@ class BoundedPool:
         self.max_calls = max_calls
         # told now, while the caller's thread is likely the only one (see _context)
         self._ctx: Any = multiprocessing.get_context(context) if context else _context()
+        if context == "forkserver":  # the server imports these once; each child starts from it
+            self._ctx.set_forkserver_preload(list(self.preload))
         self._idle: queue.Queue[_Child] = queue.Queue()
         self._all: list[_Child] = []
         self._lock = threading.Lock()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -13,6 +14,7 @@ from nianbao.readers.limits import Limits
 
 T = TypeVar("T")
 WORKER_MODULES = ("nianbao.corpus.preload",)
+SERVER_CONTEXT = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
 
 
 class Runner(Protocol):
@@ -42,8 +44,13 @@ class PoolRunner:
     def __init__(self, workers: int, limits: Limits | None = None) -> None:
         self.workers = max(1, workers)
         self.slots = self.workers * 2
-        self._pool = BoundedPool(limits or Limits.from_env(), size=self.workers, preload=WORKER_MODULES)
-        self._pool.start()  # forked before any thread of ours exists
+        # children forked from a server that imported the parser once: each (and each that replaces
+        # one, every max_calls) starts at once, and none inherits what the ingest holds (the list
+        # of files, the sha256 met): their memory stays flat however many files the run has
+        self._pool = BoundedPool(
+            limits or Limits.from_env(), size=self.workers, preload=WORKER_MODULES, context=SERVER_CONTEXT
+        )
+        self._pool.start()
         self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="nianbao-pool")
 
     def submit(self, fn: Callable[[Any], T], arg: Any) -> Future[T]:
