@@ -199,3 +199,15 @@ def test_row_label_going_on_below_the_pages_last_row_of_numbers_is_taken_in() ->
     keys = [k for k in truth if k.startswith("applications.denied_internal_affairs.")]
     assert keys and all(report.values[k] == truth[k] for k in keys)
     assert sum(report.values.get(k) == v for k, v in truth.items()) >= 191  # of 198; was 135
+
+
+def test_lone_row_of_numbers_with_empty_cells_takes_its_columns_from_the_header() -> None:
+    """The same export's 表四: one row of numbers, its zeros left empty (7 numbers for 15 cells).
+    The columns came from the numbers alone, so the 7 numbers made 7 columns and the row was
+    unreadable. The header's words stand on its fifteen evenly spaced columns (the one whose header
+    was not found between its neighbours put back), and each number on one of them."""
+    report, truth = _bench("r2019-01")
+    keys = [k for k in truth if k.startswith("appeals.")]
+    assert len(keys) == 15
+    assert {k: report.values[k] for k in keys} == {k: truth[k] for k in keys}
+    assert {report.provenance[k].status for k in keys} <= {"ok", "blank"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -285,6 +286,8 @@ def _build(lines: Sequence[Line], words: list[list[Word]], anchors: list[int], p
                      left, right, em):
         hi += 1
     heads = _header_lines(lines, words, lo, columns, em)
+    if len(anchors) == 1:  # a lone row of numbers: its empty cells are where its header's columns say
+        columns = _header_columns([lines[j] for j in heads], numbers, em) or columns
     taken = set(range(lo - len(heads), hi + 1))
     if any(not _label_only(words[i], left) for i in taken - set(anchors) - set(heads)):
         return None  # prose or numbers out of the columns between the rows: not a table
@@ -363,6 +366,76 @@ def _header_lines(lines: Sequence[Line], words: list[list[Word]], top: int, colu
             and any(w.x1 > columns[0][0] for w in words[j]):
         out.insert(0, j)
         j -= 1
+    return out
+
+
+def _header_columns(heads: Sequence[Line], numbers: Sequence[Word], em: float) -> list[tuple[float, float]] | None:
+    """The value columns of a lone row of numbers whose empty cells print nothing (表四 with its
+    zeros left out), from its header: the centres of the header's words, set in evenly spaced
+    columns, taken from the lowest header line up while they stay evenly spaced (a heading over
+    several columns is not), and only when each number stands on a column's centre, each in its
+    own. None when the header does not give such columns, or gives no more than the numbers do."""
+    centres: list[float] = []
+    for line in reversed(heads):
+        more = sorted({*centres, *(_centre(w) for w in _narrow_words(line.glyphs, em))})
+        even = _even(_merge_close(more, settings.EDGE_SLACK * em))
+        if even is None:
+            break
+        centres = even
+    if len(centres) < 3 or len(centres) <= len(numbers):
+        return None
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(centres))
+    placed = [min(range(len(centres)), key=lambda k: abs(centres[k] - _centre(w.glyphs))) for w in numbers]
+    if len(set(placed)) != len(placed) or any(
+        abs(centres[k] - _centre(w.glyphs)) > settings.COLUMN_CENTRE_SLACK * pitch
+        for k, w in zip(placed, numbers, strict=True)
+    ):
+        return None
+    return [(c - pitch / 2, c + pitch / 2) for c in centres]
+
+
+def _narrow_words(glyphs: Sequence[Glyph], em: float) -> list[list[Glyph]]:
+    """A line's glyphs in runs without a gap: the words of a header set in narrow columns, which
+    stand closer to each other than a word's gap."""
+    out: list[list[Glyph]] = []
+    for g in glyphs:
+        if out and g.x0 - out[-1][-1].x1 <= settings.EDGE_GAP * em:
+            out[-1].append(g)
+        else:
+            out.append([g])
+    return out
+
+
+def _centre(glyphs: Sequence[Glyph]) -> float:
+    return (glyphs[0].x0 + glyphs[-1].x1) / 2
+
+
+def _merge_close(xs: Sequence[float], slack: float) -> list[float]:
+    out: list[list[float]] = []
+    for x in xs:
+        if out and x - out[-1][-1] <= slack:
+            out[-1].append(x)
+        else:
+            out.append([x])
+    return [statistics.median(c) for c in out]
+
+
+def _even(centres: Sequence[float]) -> list[float] | None:
+    """The centres of evenly spaced columns, a column whose header was not found (a step of two)
+    put back between its neighbours; None when the steps are not one or two of the same pitch
+    (within ``settings.EVEN_SLACK``). Fewer than three centres say nothing against it."""
+    if len(centres) < 3:
+        return list(centres)
+    steps = [b - a for a, b in itertools.pairwise(centres)]
+    pitch = statistics.median(d for d in steps if d <= 1.5 * min(steps))
+    out = [centres[0]]
+    for c, d in zip(centres[1:], steps, strict=True):
+        k = round(d / pitch)
+        if k not in (1, 2) or abs(d - k * pitch) > settings.EVEN_SLACK * pitch:
+            return None
+        if k == 2:
+            out.append(c - d / 2)
+        out.append(c)
     return out
 
 
