@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, cast
 
-import yaml
-
+from nianbao.packaged import load_yaml
 from nianbao.report import Finding, Location, Number, Report, Scope, Section, Severity
 from nianbao.template import Row, Table, Template, available, load, template_for_year
 
@@ -147,6 +145,5 @@ def line_loc(loc: Location, line_offset: int = 0) -> Location:
 @cache
 def load_data(name: str) -> dict[str, Any]:
     """A YAML data file of this package (phrases.yaml, params.yaml), read once."""
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(__package__, name)
     return data if isinstance(data, dict) else {}

@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
+from nianbao.packaged import load_yaml
 from nianbao.report import Number, Report
 from nianbao.template import Template, available, load
 
@@ -69,7 +67,7 @@ class Reading:
 
 
 def _data(name: str) -> Any:
-    return yaml.safe_load(resources.files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    return load_yaml(__package__, name)
 
 
 def _unit(template: Template, key: str) -> tuple[str, str]:

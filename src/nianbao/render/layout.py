@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-
 from nianbao.numbering import cn_numeral
+from nianbao.packaged import load_yaml
 from nianbao.template import Block, Row, Table, Template, load
 
 CellKind = Literal["header", "label", "note", "value"]
@@ -106,7 +104,7 @@ class RenderTexts:
 
 @cache
 def texts() -> RenderTexts:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("assets/texts.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(__package__, "assets/texts.yaml")
     return RenderTexts(title=raw["title"], preface=raw["preface"], row_header=dict(raw["row_header"]))
 
 
@@ -187,9 +185,7 @@ def _chain(group: str | None, ranges: dict[str, tuple[int, int]]) -> list[str]:
     if group is None:
         return []
     first, last = ranges[group]
-    outer = [
-        g for g, (a, b) in ranges.items() if g != group and a <= first and last <= b and (a, b) != (first, last)
-    ]
+    outer = [g for g, (a, b) in ranges.items() if g != group and a <= first and last <= b and (a, b) != (first, last)]
     outer.sort(key=lambda g: ranges[g][0] - ranges[g][1])  # widest range first
     return [*outer, group]
 

@@ -22,11 +22,9 @@ import itertools
 import re
 import statistics
 from functools import cache
-from importlib import resources
-
-import yaml
 
 from nianbao.numbering import CIRCLED, CN_ENUM, CN_NUMERALS, CN_OR_DIGIT, bracketed
+from nianbao.packaged import load_yaml
 
 END = "。！？；：」"
 CLOSERS = "）)”’」』》】"
@@ -35,9 +33,7 @@ MARK = "（上年数字，请更新）"
 # A numbering at the start of a line: （一） (1) 一、 1. 1、 ①. The weaker 一是 二是 runs inside
 # paragraphs as often as it starts them, so it breaks a paragraph only as any sentence does.
 _SPACED_BRACKETS = bracketed(r"\s*" + CN_OR_DIGIT + r"+\s*")  # （ 一 ） as converters space it
-STRONG_NUMBER = re.compile(
-    rf"^\s*(?:{_SPACED_BRACKETS}|{CN_ENUM}|\d+[.．、](?!\d)|{CIRCLED})"
-)
+STRONG_NUMBER = re.compile(rf"^\s*(?:{_SPACED_BRACKETS}|{CN_ENUM}|\d+[.．、](?!\d)|{CIRCLED})")
 HEADING_MAX = 30
 
 
@@ -140,7 +136,7 @@ def mark_numbers(text: str, last_year: int | None, year: int | None) -> str:
 @cache
 def skeleton() -> dict[int, str]:
     """Section number → the headings and prompts of a section a draft lacks (assets/skeleton.yaml)."""
-    raw = yaml.safe_load(resources.files(__package__).joinpath("assets/skeleton.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(__package__, "assets/skeleton.yaml")
     return {int(k): str(v).strip() for k, v in raw.items()}
 
 

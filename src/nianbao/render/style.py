@@ -11,9 +11,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import yaml
+from nianbao.packaged import load_yaml
 
 ROLES = ("title", "heading", "sub", "body", "latin")
 
@@ -59,7 +58,7 @@ def pick(faces: tuple[str, ...]) -> str:
 
 @cache
 def fonts() -> Fonts:
-    raw = yaml.safe_load(resources.files(__package__).joinpath("assets/fonts.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(__package__, "assets/fonts.yaml")
     stacks = {role: tuple(raw[role]) for role in ROLES}
     return Fonts(
         **{role: pick(stacks[role]) for role in ROLES},

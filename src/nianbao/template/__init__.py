@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from nianbao.packaged import load_yaml
 
 
 @dataclass(frozen=True)
@@ -351,8 +351,7 @@ def load(version: str) -> Template:
     """The template of a version ("2021", "2019"), read once from its YAML file."""
     if version not in available():
         raise KeyError(f"unknown template version {version!r}; known: {', '.join(available())}")
-    text = resources.files(__package__).joinpath(f"v{version}.yaml").read_text(encoding="utf-8")
-    return from_dict(yaml.safe_load(text))
+    return from_dict(load_yaml(__package__, f"v{version}.yaml"))
 
 
 def available() -> tuple[str, ...]:
