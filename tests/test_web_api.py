@@ -240,7 +240,8 @@ def test_streamed_body_over_the_limit_is_refused(tmp_path: Path) -> None:
 def test_parse_time_limit_kills_only_that_job(tmp_path: Path) -> None:
     limits = WebLimits(parse_timeout_s=2.0, processes=1)
     with TestClient(create_app(data_dir=tmp_path, limits=limits)) as c:
-        long = (SAMPLES / "004_7806471f1d994abd.txt").read_bytes() * 400  # 3 MB: about 5 s to parse
+        # 12 MB: about 8 s to parse, well past the limit (3 MB took 2.06 s once the parser got faster)
+        long = (SAMPLES / "004_7806471f1d994abd.txt").read_bytes() * 1600
         r = c.post("/api/v1/parse", files={"file": ("long.txt", long)})
         assert r.status_code == 422
         assert r.json() == {"code": "E_TIMEOUT", "message": "处理超时（超过 2 秒），已中止"}
