@@ -211,3 +211,17 @@ def test_lone_row_of_numbers_with_empty_cells_takes_its_columns_from_the_header(
     assert len(keys) == 15
     assert {k: report.values[k] for k in keys} == {k: truth[k] for k in keys}
     assert {report.provenance[k].status for k in keys} <= {"ok", "blank"}
+
+
+def test_ruled_row_whose_every_cell_is_empty_is_read_as_blank() -> None:
+    """WeasyPrint's PDF of a 2019 report with zeros left empty: 「4.保护第三方合法权益」 has all seven
+    cells empty. In the grid the next row's empty group-label cells stand among its pieces (nine
+    for seven cells), and a row of only empty pieces that were not its width was `missing`. Its own
+    grid row holds exactly its seven cells: they are read, blank like every other empty cell."""
+    pdf = generate.HERE / "bench-r2019-04-weasyprint.pdf"
+    truth = yaml.safe_load((generate.HERE / "bench-r2019-04-weasyprint.json").read_text(encoding="utf-8"))
+    report = parse_file(pdf)
+    keys = [k for k in truth if k.startswith("applications.denied_third_party_rights.")]
+    assert len(keys) == 7
+    assert {report.provenance[k].status for k in keys} == {"blank"}
+    assert {k: report.values[k] for k in truth} == truth

@@ -362,6 +362,12 @@ def _line_of(loc: Loc) -> tuple[int | None, int | None]:
     return (loc.page, loc.line)
 
 
+def _printed_line(loc: Loc) -> tuple[int | None, int | None]:
+    """The line a cell was printed on: its line of text, or its row of a grid (a PDF's or a
+    document's table, whose cells have no line)."""
+    return _line_of(loc) if loc.line is not None or loc.row is None else (loc.table, loc.row)
+
+
 def _flat_row(flow: Flow, table: Table, start: int, end: int) -> tuple[list[RowRead], int, int]:
     """A table whose cells all sit in one row after its header labels (T4)."""
     block = table.blocks[0]
@@ -579,15 +585,16 @@ def _resolve_row(row: RowRead, eqs: Sequence[Equation], unprinted: bool, orderly
 
 
 def _own_line_cells(pieces: list[Piece], row: RowRead, width: int) -> list[Piece]:
-    """In a grid drawn as text (w3m, lynx, Markdown), the empty lead cells of the next printed line
-    (a group label's column), or the empty cells of a header, stand beside a row's cells: when one
-    printed line holds exactly the row's width of cells and every number of the gap, those are its
-    cells (the row's own label line first)."""
+    """In a grid (or a grid drawn as text: w3m, lynx, Markdown), the empty lead cells of the next
+    printed line (a group label's column), or the empty cells of a header, stand beside a row's
+    cells: when one printed line (a grid's row) holds exactly the row's width of cells and every
+    number of the gap, those are its cells (the row's own label line first). Without this, a row
+    whose cells are all empty had more pieces than cells and was not read."""
     if len(pieces) == width or not any(p.in_cell for p in pieces):
         return pieces
     lines: dict[tuple[int | None, int | None], list[Piece]] = {}
     for p in pieces:
-        lines.setdefault(_line_of(p.loc), []).append(p)
+        lines.setdefault(_printed_line(p.loc), []).append(p)
     values = {id(p) for p in pieces if p.kind != "blank"}
     order = sorted(lines, key=lambda k: row.label_lines is None or k not in row.label_lines)
     for key in order:
