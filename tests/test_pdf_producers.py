@@ -225,3 +225,21 @@ def test_ruled_row_whose_every_cell_is_empty_is_read_as_blank() -> None:
     assert len(keys) == 7
     assert {report.provenance[k].status for k in keys} == {"blank"}
     assert {k: report.values[k] for k in truth} == truth
+
+
+def test_number_wrapped_in_a_narrow_ruled_cell_is_one_number() -> None:
+    """LibreOffice's PDF of a DOCX, large numbers: 表三's total 119755 does not fit its ruled cell and
+    wraps, 「11975」 over 「5」. Read as 「11975 5」 — two numbers, or one the equations must confirm —
+    and this report's row does not add up (its total is 2 off, as the agency printed it), so the
+    row was unreadable and the reviewer was told of a reading gap instead of the agency's error.
+    Digits on lines of their own in one ruled cell, each line full (its next digit would not have
+    fitted), are one number."""
+    from nianbao.checks import check_report
+
+    pdf = generate.HERE / "bench-r2021-04-lo-docx.pdf"
+    truth = yaml.safe_load((generate.HERE / "bench-r2021-04-lo-docx.json").read_text(encoding="utf-8"))
+    report = parse_file(pdf)
+    assert {k: report.values[k] for k in truth} == truth
+    assert report.provenance["applications.new.total"].status == "ok"
+    found = [f for f in check_report(report) if "applications.new.total" in f.keys]
+    assert any(f.rule == "app.row_total" and "119755" in f.message and "119753" in f.message for f in found)

@@ -231,9 +231,17 @@ def group_lines(glyphs: Iterable[Glyph], gap_em: float = 1.6) -> list[Line]:
     return [Line(_segments(row, gap_em)) for row in _rows(glyphs)]
 
 
-def _cell_text(glyphs: list[Glyph]) -> str:
-    """The text of a ruled table's cell: its lines (never cut into segments) joined."""
-    return join_cell_lines([" ".join([join_glyphs(s) for s in _segments(row, 1e9)]) for row in _rows(glyphs)])
+def _cell_text(glyphs: list[Glyph], box: BBox) -> str:
+    """The text of a ruled table's cell: its lines (never cut into segments) joined — the lines of a
+    number the cell's width wrapped (each line digits, each but the last full: its next digit would
+    not have fitted beside it) without a space (「11975」 over 「5」 is 119755)."""
+    rows = _rows(glyphs)
+    texts = [" ".join([join_glyphs(s) for s in _segments(row, 1e9)]) for row in rows]
+    if len(rows) > 1 and all(t.isdigit() for t in texts) and all(
+        row[-1].x1 + (nxt[0].x1 - nxt[0].x0) > box[2] for row, nxt in itertools.pairwise(rows)
+    ):
+        return "".join(texts)
+    return join_cell_lines(texts)
 
 
 def join_cell_lines(lines: Sequence[str]) -> str:
@@ -365,7 +373,7 @@ def build_table(cells: Sequence[BBox], glyphs: Sequence[Glyph], page: int) -> Ta
     table.last_bbox = table.bbox
     for cid in boxes:
         gs = inside.get(cid)
-        table.texts[cid] = _cell_text(gs) if gs else ""
+        table.texts[cid] = _cell_text(gs, boxes[cid]) if gs else ""
         table.confs[cid] = min_conf(gs) if gs else None
         table.pages[cid] = page
     return table
