@@ -1,8 +1,7 @@
 """The ingest's pool of workers (issue 16): its workers are forked from a server that imported the
 parser once, not from the ingest itself — so that each (and each that replaces one after its
-``max_calls``) starts at once, and none holds what the ingest holds by then (the list of files and
-the sha256 met: 0.6 KB a file, which made a worker's memory grow with the run, 87 → 157 MB at
-100,000 files)."""
+``max_calls``) starts at once, and none holds what the ingest holds by then (the ingest grows with
+the run, and the workers forked from it grew with it: 87 → 157 MB at 100,000 files; 40 MB now)."""
 
 from __future__ import annotations
 

@@ -45,8 +45,8 @@ class PoolRunner:
         self.workers = max(1, workers)
         self.slots = self.workers * 2
         # children forked from a server that imported the parser once: each (and each that replaces
-        # one, every max_calls) starts at once, and none inherits what the ingest holds (the list
-        # of files, the sha256 met): their memory stays flat however many files the run has
+        # one, every max_calls) starts at once, and none inherits the ingest's memory, which grows
+        # with the run: theirs stays flat however many files the run has
         self._pool = BoundedPool(
             limits or Limits.from_env(), size=self.workers, preload=WORKER_MODULES, context=SERVER_CONTEXT
         )
