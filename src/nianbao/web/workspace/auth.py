@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from nianbao.errors import E_REQUEST, NianbaoError
@@ -106,13 +107,19 @@ def add_user(engine: Engine, name: str, password: str) -> User:
         raise NianbaoError(E_REQUEST, f"用户“{name}”已存在") from None
 
 
+def _active_user(conn: Connection, name: str) -> int:
+    """The id of the active account ``name``, or E_REQUEST naming it."""
+    user_id = conn.execute(select(db.users.c.id).where(db.users.c.name == name, db.users.c.active)).scalar()
+    if user_id is None:
+        raise NianbaoError(E_REQUEST, f"没有用户“{name}”")
+    return int(user_id)
+
+
 def set_password(engine: Engine, name: str, password: str) -> None:
     """A new password; the user's sessions end (every browser signs in again)."""
     digest = hash_password(check_password(password))
     with engine.begin() as conn:
-        user_id = conn.execute(select(db.users.c.id).where(db.users.c.name == name, db.users.c.active)).scalar()
-        if user_id is None:
-            raise NianbaoError(E_REQUEST, f"没有用户“{name}”")
+        user_id = _active_user(conn, name)
         conn.execute(update(db.users).where(db.users.c.id == user_id).values(password_hash=digest))
         conn.execute(delete(db.sessions).where(db.sessions.c.user_id == user_id))
 
@@ -120,9 +127,7 @@ def set_password(engine: Engine, name: str, password: str) -> None:
 def remove_user(engine: Engine, name: str) -> None:
     """The account can no longer sign in (its name stays in the audit trail)."""
     with engine.begin() as conn:
-        user_id = conn.execute(select(db.users.c.id).where(db.users.c.name == name, db.users.c.active)).scalar()
-        if user_id is None:
-            raise NianbaoError(E_REQUEST, f"没有用户“{name}”")
+        user_id = _active_user(conn, name)
         conn.execute(update(db.users).where(db.users.c.id == user_id).values(active=False))
         conn.execute(delete(db.sessions).where(db.sessions.c.user_id == user_id))
 
