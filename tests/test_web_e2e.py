@@ -4,21 +4,16 @@ driven by Playwright through Debian's headless Chromium. Screenshots go to artif
 from __future__ import annotations
 
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from nianbao.cli import build_parser
 from nianbao.pipeline import parse_bytes, parse_file
 from tests.conftest import ROOT, SAMPLE_2019, SAMPLES
+from tests.web_server import ServeProcess
 from tests.web_support import SCRIPT, unbalanced, wrong_total_workbook, wrong_total_yaml
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,12 +30,6 @@ ARTIFACTS = ROOT / "artifacts" / "web"
 TIMEOUT_MS = 30_000
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``nianbao serve`` with a corpus of the samples, until the tests of this module are done."""
@@ -49,31 +38,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("serve")
     db = f"sqlite:///{work / 'corpus.sqlite'}"
     assert run([str(SAMPLES), str(SAMPLE_2019)], db, 1).files == 6
-    port = free_port()
-    cmd = [sys.executable, "-m", "nianbao.cli", "serve", "--port", str(port), "--db", db, "--data-dir", str(work / "d")]
-    log = (work / "serve.log").open("wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=work)
-    base = f"http://127.0.0.1:{port}"
+    srv = ServeProcess(work, db, work / "d")
+    srv.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, (work / "serve.log").read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-        yield base
+        yield srv.base
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+        srv.stop()
     assert list((work / "d" / "uploads").iterdir()), "uploads are kept in the data directory"
 
 

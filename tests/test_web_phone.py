@@ -11,10 +11,6 @@ findings, counts announced), the error pages, the API page offline, keyboard rea
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext, FilePayload, Page, Rout
 
 from tests.conftest import ROOT, SAMPLES
 from tests.corpus_gen import build_corpus
+from tests.web_server import ServeProcess
 from tests.web_support import unbalanced
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,14 +33,6 @@ VIEWPORTS: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
 }
 STYLE = ROOT / "src" / "nianbao" / "web" / "static" / "style.css"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -79,32 +68,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     engine.dispose()
     assert report_id is not None
-    port = free_port()
-    cmd = [sys.executable, "-m", "nianbao.cli", "serve", "--port", str(port), "--db", db, "--data-dir", str(work / "d")]
-    log_path = work / "serve.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=work)
-    base = f"http://127.0.0.1:{port}"
+    srv = ServeProcess(work, db, work / "d")
+    srv.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-        yield Server(base, int(report_id), log_path)
+        yield Server(srv.base, int(report_id), srv.log)
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        log.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="module")

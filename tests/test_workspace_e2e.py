@@ -10,21 +10,18 @@ read back. No page is wider than a 390 px phone; no console errors. Screenshots 
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.conftest import ROOT, SAMPLE_2019, SAMPLES
-from tests.test_web_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, free_port
+from tests.test_web_e2e import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.web_server import ServeProcess
 from tests.web_support import previous_year
 
 ARTIFACTS = ROOT / "artifacts" / "web"
@@ -34,51 +31,8 @@ NEW_NATURAL = "applications.new.natural_person"
 FILES = [*sorted(SAMPLES.glob("*.txt")), SAMPLE_2019]
 
 
-@dataclass
-class Server:
-    """``nianbao serve`` on one database: started, stopped and started again as a new process."""
-
-    work: Path
-    db: str
-    port: int
-    proc: subprocess.Popen[bytes] | None = None
-    starts: int = 0
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.starts += 1
-        log = (self.work / f"serve-{self.starts}.log").open("wb")
-        cmd = [sys.executable, "-m", "nianbao.cli", "serve", "--port", str(self.port), "--db", self.db]
-        cmd += ["--data-dir", str(self.work / "data")]
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=self.work)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(self.base + "/login", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert self.proc.poll() is None, (self.work / f"serve-{self.starts}.log").read_text()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
-        self.proc = None
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
     """A database with the corpus of 孟津's 2022 report and one account, and a server on it."""
     from nianbao.corpus.ingest import run
 
@@ -95,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         check=False,
     )
     assert made.returncode == 0, made.stderr.decode()
-    srv = Server(work, db, free_port())
+    srv = ServeProcess(work, db, work / "data", ready="/login")
     srv.start()
     try:
         yield srv
@@ -149,7 +103,7 @@ def finding(page: Page, text: str) -> Locator:
     return page.locator("#report-view li.finding", has_text=text).first
 
 
-def test_review_a_batch_through_a_restart(server: Server, browser: Browser, tmp_path: Path) -> None:
+def test_review_a_batch_through_a_restart(server: ServeProcess, browser: Browser, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -306,7 +260,7 @@ def test_review_a_batch_through_a_restart(server: Server, browser: Browser, tmp_
 
 
 @pytest.mark.parametrize("where", ["batches", "batch", "report"])
-def test_phone_pages_fit_the_screen(server: Server, browser: Browser, where: str) -> None:
+def test_phone_pages_fit_the_screen(server: ServeProcess, browser: Browser, where: str) -> None:
     """At 390 px the workspace's pages are no wider than the screen (tables scroll in their frame)."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
